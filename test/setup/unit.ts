@@ -1,0 +1,2 @@
+// Unit-test setup: aws-sdk-client-mock matchers (toHaveReceivedCommand…) for vitest.
+import 'aws-sdk-client-mock-vitest/extend';

@@ -1,0 +1,26 @@
+// Test projects: pure unit tests beside the code, integration tests on real local engines under test/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'functions/**/*.test.ts'],
+          setupFiles: ['test/setup/unit.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/setup/dynamodb.global.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
