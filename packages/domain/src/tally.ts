@@ -1,0 +1,58 @@
+// The tally: plain counters that ballots add to. Aggregates store it, a recount rebuilds it, results read it.
+import type { CastBallot } from './ballot.ts';
+
+/** option id (or matter text) → count */
+export type Counts = Record<string, number>;
+
+export interface GroupTally {
+  /** question id → option id → count */
+  questions: Record<string, Counts>;
+  comments: number;
+}
+
+export interface Tally {
+  /** evaluator group → ballots received */
+  ballots: Counts;
+  /** subject → evaluator group → counts */
+  subjects: Record<string, Record<string, GroupTally>>;
+  matters: { best: Counts; worst: Counts; otherBest: Counts; otherWorst: Counts };
+}
+
+export function emptyTally(): Tally {
+  return { ballots: {}, subjects: {}, matters: { best: {}, worst: {}, otherBest: {}, otherWorst: {} } };
+}
+
+function bump(counts: Counts, key: string, n = 1): void {
+  counts[key] = (counts[key] ?? 0) + n;
+}
+
+export function groupTally(tally: Tally, subject: string, group: string): GroupTally {
+  const bySubject = (tally.subjects[subject] ??= {});
+  return (bySubject[group] ??= { questions: {}, comments: 0 });
+}
+
+/** Adds one ballot to a tally in place and returns the tally. */
+export function addBallot(tally: Tally, ballot: CastBallot): Tally {
+  bump(tally.ballots, ballot.group);
+  for (const [subject, answers] of Object.entries(ballot.ratings)) {
+    const target = groupTally(tally, subject, ballot.group);
+    for (const [question, option] of Object.entries(answers)) bump((target.questions[question] ??= {}), option);
+  }
+  for (const subject of ballot.commented) groupTally(tally, subject, ballot.group).comments += 1;
+  for (const matter of ballot.best) bump(tally.matters.best, matter);
+  for (const matter of ballot.worst) bump(tally.matters.worst, matter);
+  if (ballot.otherBest) bump(tally.matters.otherBest, normalizeOther(ballot.otherBest));
+  if (ballot.otherWorst) bump(tally.matters.otherWorst, normalizeOther(ballot.otherWorst));
+  return tally;
+}
+
+/** Free-text matters are counted by their text; spacing differences should not split a count. */
+export function normalizeOther(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+export function tallyOf(ballots: Iterable<CastBallot>): Tally {
+  const tally = emptyTally();
+  for (const ballot of ballots) addBallot(tally, ballot);
+  return tally;
+}
