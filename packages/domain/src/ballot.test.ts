@@ -4,7 +4,9 @@ import { Ballot, checkBallot } from './ballot.ts';
 import { Campaign, type Group } from './campaign.ts';
 
 const campaign = Campaign.parse(
-  JSON.parse(readFileSync(new URL('../../../examples/education-bureau.campaign.json', import.meta.url), 'utf8')),
+  JSON.parse(
+    readFileSync(new URL('../../../examples/education-bureau.campaign.json', import.meta.url), 'utf8'),
+  ),
 );
 const group = (id: string) => campaign.groups.find((g) => g.id === id) as Group;
 
@@ -18,7 +20,8 @@ const publicBallot = {
   matters: { best: ['营养午餐改善'], worst: ['校车安全管理'], otherBest: '', otherWorst: ' 食堂卫生 ' },
 };
 
-const check = (body: unknown, groupId = 'public') => checkBallot(campaign, group(groupId), Ballot.parse(body));
+const check = (body: unknown, groupId = 'public') =>
+  checkBallot(campaign, group(groupId), Ballot.parse(body));
 
 describe('ballot check', () => {
   it('accepts a complete ballot and separates the comments from the ratings', () => {
@@ -78,14 +81,24 @@ describe('ballot check', () => {
       return r.ok ? [] : r.issues.map((i) => i.message);
     };
     expect(picks({ best: ['不存在的事项'] })).toEqual(['“不存在的事项”不在可选事项中']);
-    expect(picks({ best: ['教师培训', '营养午餐改善', '校车安全管理'] })).toEqual(['最满意的事项最多选 2 项']);
-    expect(picks({ best: ['教师培训'], worst: ['教师培训'] })).toEqual(['“教师培训”不能同时是最满意和最不满意的事项']);
+    expect(picks({ best: ['教师培训', '营养午餐改善', '校车安全管理'] })).toEqual([
+      '最满意的事项最多选 2 项',
+    ]);
+    expect(picks({ best: ['教师培训'], worst: ['教师培训'] })).toEqual([
+      '“教师培训”不能同时是最满意和最不满意的事项',
+    ]);
   });
 
   it('rejects a comment over 500 characters at the schema, counting characters not bytes', () => {
-    const ok = { ...publicBallot, answers: { ...publicBallot.answers, 'c-chen': { overall: 'S', comment: '好'.repeat(500) } } };
+    const ok = {
+      ...publicBallot,
+      answers: { ...publicBallot.answers, 'c-chen': { overall: 'S', comment: '好'.repeat(500) } },
+    };
     expect(Ballot.safeParse(ok).success).toBe(true);
-    const tooLong = { ...ok, answers: { ...ok.answers, 'c-chen': { overall: 'S', comment: '好'.repeat(501) } } };
+    const tooLong = {
+      ...ok,
+      answers: { ...ok.answers, 'c-chen': { overall: 'S', comment: '好'.repeat(501) } },
+    };
     expect(Ballot.safeParse(tooLong).success).toBe(false);
   });
 

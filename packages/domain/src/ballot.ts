@@ -122,7 +122,8 @@ export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): B
     if (picks.length > maxPicks) {
       issues.push({ path: ['matters', side], message: `${label}最多选 ${maxPicks} 项` });
     }
-    if (other && !allowed?.allowOther) issues.push({ path: ['matters', otherKey], message: `本次评议不接受自填${label}` });
+    if (other && !allowed?.allowOther)
+      issues.push({ path: ['matters', otherKey], message: `本次评议不接受自填${label}` });
     if (other && chars(other) > OTHER_MAX) {
       issues.push({ path: ['matters', otherKey], message: `自填${label}不能超过 ${OTHER_MAX} 字` });
     }
@@ -132,7 +133,13 @@ export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): B
   }
 
   if (issues.length > 0) return { ok: false, issues };
-  const cast: CastBallot = { group: group.id, ratings, commented: comments.map((c) => c.subject), best, worst };
+  const cast: CastBallot = {
+    group: group.id,
+    ratings,
+    commented: comments.map((c) => c.subject),
+    best,
+    worst,
+  };
   if (otherBest) cast.otherBest = otherBest;
   if (otherWorst) cast.otherWorst = otherWorst;
   return { ok: true, ballot: cast, comments };

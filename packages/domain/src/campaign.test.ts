@@ -19,9 +19,9 @@ describe('campaign definition', () => {
   });
 
   it('names the path of a subject whose kind does not exist', () => {
-    expect(issuePaths({ ...raw, subjects: [...raw.subjects, { id: 'x', kind: 'nope', name: '某' }] })).toEqual([
-      'subjects.6.kind',
-    ]);
+    expect(
+      issuePaths({ ...raw, subjects: [...raw.subjects, { id: 'x', kind: 'nope', name: '某' }] }),
+    ).toEqual(['subjects.6.kind']);
   });
 
   it('rejects a window that closes before it opens', () => {
@@ -31,7 +31,10 @@ describe('campaign definition', () => {
 
   it('rejects a time without an offset and an unknown time zone', () => {
     const window = { opensAt: '2026-12-01T08:00:00', closesAt: '2026-12-30T18:00:00+08:00' };
-    expect(issuePaths({ ...raw, window, timezone: 'Mars/Olympus' }).sort()).toEqual(['timezone', 'window.opensAt']);
+    expect(issuePaths({ ...raw, window, timezone: 'Mars/Olympus' }).sort()).toEqual([
+      'timezone',
+      'window.opensAt',
+    ]);
   });
 
   it('rejects a rule with a malformed or improper fraction, or with both above and below', () => {
@@ -50,7 +53,14 @@ describe('campaign definition', () => {
   });
 
   it('requires a score on every option except abstain', () => {
-    const scales = { s: { options: [{ id: 'a', label: '满意', category: 'positive' }, { id: 'x', label: '不了解', category: 'abstain' }] } };
+    const scales = {
+      s: {
+        options: [
+          { id: 'a', label: '满意', category: 'positive' },
+          { id: 'x', label: '不了解', category: 'abstain' },
+        ],
+      },
+    };
     expect(issuePaths({ ...raw, scales })).toContain('scales.s.options.0.score');
   });
 });

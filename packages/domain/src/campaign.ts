@@ -21,7 +21,11 @@ export const ScaleOption = z
   })
   .superRefine((option, ctx) => {
     if (option.category !== 'abstain' && option.score === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['score'], message: '除“不了解”类选项外，每个选项都需要分值 score' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['score'],
+        message: '除“不了解”类选项外，每个选项都需要分值 score',
+      });
     }
   });
 export type ScaleOption = z.infer<typeof ScaleOption>;
@@ -90,20 +94,20 @@ export type Rule = z.infer<typeof Rule>;
 const Timezone = z.string().refine(isTimeZone, '不是有效的 IANA 时区（例如 Asia/Shanghai）');
 
 const CampaignShape = z.object({
-    title: Text(100),
-    organizer: Text(100),
-    timezone: Timezone,
-    window: z.object({
-      opensAt: z.iso.datetime({ offset: true }),
-      closesAt: z.iso.datetime({ offset: true }),
-    }),
-    scales: z.record(Id, Scale),
-    subjectKinds: z.array(SubjectKind).min(1).max(20),
-    subjects: z.array(Subject).min(1).max(2000),
-    groups: z.array(Group).min(1).max(50),
-    matters: Matters.optional(),
-    minValidBallots: z.number().int().min(0).max(100_000).default(5),
-    rules: z.array(Rule).max(50).default([]),
+  title: Text(100),
+  organizer: Text(100),
+  timezone: Timezone,
+  window: z.object({
+    opensAt: z.iso.datetime({ offset: true }),
+    closesAt: z.iso.datetime({ offset: true }),
+  }),
+  scales: z.record(Id, Scale),
+  subjectKinds: z.array(SubjectKind).min(1).max(20),
+  subjects: z.array(Subject).min(1).max(2000),
+  groups: z.array(Group).min(1).max(50),
+  matters: Matters.optional(),
+  minValidBallots: z.number().int().min(0).max(100_000).default(5),
+  rules: z.array(Rule).max(50).default([]),
 });
 export const Campaign = CampaignShape.superRefine(checkReferences);
 export type Campaign = z.infer<typeof Campaign>;
@@ -124,7 +128,8 @@ function duplicates(ids: string[]): string[] {
 }
 
 function checkReferences(c: z.output<typeof CampaignShape>, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
 
   if (Date.parse(c.window.opensAt) >= Date.parse(c.window.closesAt)) {
     issue(['window', 'closesAt'], '结束时间必须晚于开始时间');
@@ -143,7 +148,8 @@ function checkReferences(c: z.output<typeof CampaignShape>, ctx: z.RefinementCtx
       issue(['subjectKinds', k, 'overall', 'scale'], `未定义的评价等级：${kind.overall.scale}`);
     }
     kind.items.forEach((item, i) => {
-      if (!(item.scale in c.scales)) issue(['subjectKinds', k, 'items', i, 'scale'], `未定义的评价等级：${item.scale}`);
+      if (!(item.scale in c.scales))
+        issue(['subjectKinds', k, 'items', i, 'scale'], `未定义的评价等级：${item.scale}`);
       if (item.id === OVERALL) issue(['subjectKinds', k, 'items', i, 'id'], `“${OVERALL}”是保留字`);
     });
     for (const dup of duplicates(kind.items.map((i) => i.id))) {
@@ -152,7 +158,8 @@ function checkReferences(c: z.output<typeof CampaignShape>, ctx: z.RefinementCtx
   });
   for (const dup of duplicates(c.subjects.map((s) => s.id))) issue(['subjects'], `评议对象 id 重复：${dup}`);
   c.subjects.forEach((subject, s) => {
-    if (!kindIds.includes(subject.kind)) issue(['subjects', s, 'kind'], `未定义的评议对象类别：${subject.kind}`);
+    if (!kindIds.includes(subject.kind))
+      issue(['subjects', s, 'kind'], `未定义的评议对象类别：${subject.kind}`);
   });
   for (const dup of duplicates(c.groups.map((g) => g.id))) issue(['groups'], `评议人类别 id 重复：${dup}`);
   c.groups.forEach((group, g) => {
@@ -187,7 +194,10 @@ export function subjectsFor(campaign: Campaign, group: Group): Subject[] {
 }
 
 /** The questions of a kind: the overall question first, then its items, each with its scale. */
-export function questionsOf(campaign: Campaign, kind: SubjectKind): { id: string; label: string; scale: Scale }[] {
+export function questionsOf(
+  campaign: Campaign,
+  kind: SubjectKind,
+): { id: string; label: string; scale: Scale }[] {
   return [
     { id: OVERALL, label: kind.overall.label, scale: scaleOf(campaign, kind.overall.scale) },
     ...kind.items.map((item) => ({ id: item.id, label: item.label, scale: scaleOf(campaign, item.scale) })),

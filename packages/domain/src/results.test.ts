@@ -6,7 +6,9 @@ import { computeResults, rankScores } from './results.ts';
 import { tallyOf } from './tally.ts';
 
 const example = Campaign.parse(
-  JSON.parse(readFileSync(new URL('../../../examples/education-bureau.campaign.json', import.meta.url), 'utf8')),
+  JSON.parse(
+    readFileSync(new URL('../../../examples/education-bureau.campaign.json', import.meta.url), 'utf8'),
+  ),
 );
 
 /** Ballots that rate one subject's overall question only; the other subjects abstain (X). */
@@ -14,7 +16,13 @@ function votes(group: string, subject: string, options: Record<string, number>):
   const ballots: CastBallot[] = [];
   for (const [option, n] of Object.entries(options)) {
     for (let i = 0; i < n; i++) {
-      ballots.push({ group, ratings: { [subject]: { overall: option } }, commented: [], best: [], worst: [] });
+      ballots.push({
+        group,
+        ratings: { [subject]: { overall: option } },
+        commented: [],
+        best: [],
+        worst: [],
+      });
     }
   }
   return ballots;
@@ -107,7 +115,9 @@ describe('rule boundaries', () => {
       ...example,
       rules: [{ kind: 'org', metric: 'positiveRate', below: '2/3', flag: '满意率偏低' }],
     });
-    expect(subject(results(votes('party', 'org-edu', { S: 2, N: 1 }), campaign), 'org-edu').flags).toEqual([]);
+    expect(subject(results(votes('party', 'org-edu', { S: 2, N: 1 }), campaign), 'org-edu').flags).toEqual(
+      [],
+    );
     expect(subject(results(votes('party', 'org-edu', { S: 3, N: 2 }), campaign), 'org-edu').flags).toEqual([
       { flag: '满意率偏低', metric: 'positiveRate', below: '2/3' },
     ]);
@@ -127,9 +137,14 @@ describe('weighted score', () => {
   it('counts a group without a weight as weight 1', () => {
     const campaign = Campaign.parse({
       ...example,
-      groups: example.groups.map((g) => (g.id === 'public' ? { ...g, weight: undefined } : { ...g, weight: 3 })),
+      groups: example.groups.map((g) =>
+        g.id === 'public' ? { ...g, weight: undefined } : { ...g, weight: 3 },
+      ),
     });
-    const r = results([...votes('party', 'org-edu', { S: 1 }), ...votes('public', 'org-edu', { N: 1 })], campaign);
+    const r = results(
+      [...votes('party', 'org-edu', { S: 1 }), ...votes('public', 'org-edu', { N: 1 })],
+      campaign,
+    );
     expect(subject(r, 'org-edu').overall.weightedScore).toBe(75);
   });
 

@@ -36,7 +36,8 @@ export function addBallot(tally: Tally, ballot: CastBallot): Tally {
   bump(tally.ballots, ballot.group);
   for (const [subject, answers] of Object.entries(ballot.ratings)) {
     const target = groupTally(tally, subject, ballot.group);
-    for (const [question, option] of Object.entries(answers)) bump((target.questions[question] ??= {}), option);
+    for (const [question, option] of Object.entries(answers))
+      bump((target.questions[question] ??= {}), option);
   }
   for (const subject of ballot.commented) groupTally(tally, subject, ballot.group).comments += 1;
   for (const matter of ballot.best) bump(tally.matters.best, matter);

@@ -1,0 +1,85 @@
+// The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { organizerAuth } from './auth.ts';
+import type { AppDeps } from './deps.ts';
+import { ApiError, MalformedBodyError, NotFoundError, ValidationError } from './errors.ts';
+import { errorBody, internalErrorBody, logInternal, statusOf, toApiError } from './on-error.ts';
+import { MessagePage } from './pages/message-page.tsx';
+import { ballotRoutes } from './routes/ballots.tsx';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { codeRoutes } from './routes/codes.ts';
+import { resultRoutes } from './routes/results.ts';
+import { zodIssues } from './voting.ts';
+
+// Validation messages a person reads are Chinese, for organizers and evaluators alike.
+z.config(z.locales.zhCN());
+
+const pageTitles: Record<string, string> = {
+  invalid_code: '评议码无效',
+  code_used: '该评议码已使用',
+  not_open: '评议未开放',
+  payload_too_large: '提交内容过大',
+  rate_limited: '操作太频繁',
+};
+
+/** Evaluator pages answer in HTML unless the request came as JSON. */
+const wantsHtml = (c: Context) =>
+  c.req.path.startsWith('/b/') && !(c.req.header('content-type') ?? '').includes('application/json');
+
+function htmlError(c: Context, title: string, message: string, status: ContentfulStatusCode) {
+  return c.html(`<!DOCTYPE html>${<MessagePage title={title} message={message} />}`, status);
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw new ValidationError('请求内容无效', zodIssues(result.error));
+    },
+  });
+
+  const auth = organizerAuth(deps.adminToken);
+  app.use('/api/campaigns', auth);
+  app.use('/api/campaigns/*', auth);
+
+  app.route('/', campaignRoutes(deps));
+  app.route('/', codeRoutes(deps));
+  app.route('/', resultRoutes(deps));
+  app.route('/', ballotRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Pingyi 评议 API', version: '0.1.0', description: '群众评议 / 民主测评 活动平台' },
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.notFound((c) => {
+    const error = new NotFoundError('页面不存在');
+    return wantsHtml(c) ? htmlError(c, '页面不存在', error.message, 404) : c.json(errorBody(error), 404);
+  });
+
+  app.onError((raw, c) => {
+    let error = toApiError(raw);
+    if (error instanceof HTTPException && error.status === 400) {
+      error = new MalformedBodyError('请求体不是有效的 JSON', undefined, { cause: error });
+    }
+    if (error instanceof ApiError) {
+      const status = statusOf(error);
+      if (wantsHtml(c)) return htmlError(c, pageTitles[error.code] ?? '提交失败', error.message, status);
+      return c.json(errorBody(error), status);
+    }
+    if (error instanceof HTTPException) return error.getResponse();
+    logInternal(c, raw);
+    return wantsHtml(c)
+      ? htmlError(c, '系统繁忙', internalErrorBody.error.message, 500)
+      : c.json(internalErrorBody, 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

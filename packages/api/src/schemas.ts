@@ -1,0 +1,119 @@
+// Request and response schemas of the JSON API: the same zod schemas validate requests and make /api/openapi.json.
+import { z } from '@hono/zod-openapi';
+import { Ballot, Campaign } from '@pingyi/domain';
+
+export const CampaignDefinition = Campaign.meta({ id: 'Campaign', description: '评议方案（活动定义）' });
+export const BallotBody = Ballot.meta({ id: 'Ballot', description: '一张评议表' });
+
+export const CampaignParams = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '0a1b2c3d' }),
+});
+export const TokenParams = z.object({
+  token: z.string().openapi({ param: { name: 'token', in: 'path' }, description: '二维码上的评议码' }),
+});
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const Status = z.enum(['draft', 'open', 'closed']);
+
+export const CampaignSummary = z
+  .object({ id: z.string(), title: z.string(), status: Status, createdAt: z.string() })
+  .openapi('CampaignSummary');
+
+export const CampaignDetail = z
+  .object({
+    id: z.string(),
+    status: Status,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    issued: z.record(z.string(), z.number().int()),
+    definition: z.unknown().openapi({ description: 'the validated campaign definition (see Campaign)' }),
+  })
+  .openapi('CampaignDetail');
+
+export const IssueCodesBody = z
+  .object({ group: z.string().min(1), count: z.number().int().min(1).max(5000) })
+  .openapi('IssueCodes');
+
+export const IssuedCodes = z
+  .object({
+    codes: z.array(z.object({ serial: z.number().int(), token: z.string(), url: z.string() })),
+  })
+  .openapi('IssuedCodes');
+
+export const Receipt = z.object({ receipt: z.string() }).openapi('Receipt');
+
+const Rate = z.number().min(0).max(1).nullable();
+const Counts = z.record(z.string(), z.number().int());
+const QuestionResult = z
+  .object({
+    counts: Counts,
+    valid: z.number().int(),
+    positiveRate: Rate,
+    neutralRate: Rate,
+    negativeRate: Rate,
+    neutralOrNegativeRate: Rate,
+    byGroup: z.record(
+      z.string(),
+      z.object({ counts: Counts, valid: z.number().int(), mean: z.number().nullable() }),
+    ),
+    weightedScore: z.number().nullable(),
+  })
+  .openapi('QuestionResult');
+
+export const ResultsBody = z
+  .object({
+    campaignId: z.string(),
+    status: Status,
+    asOf: z.string(),
+    ballots: z.number().int(),
+    turnout: z.record(
+      z.string(),
+      z.object({ ballots: z.number().int(), issued: z.number().int().nullable() }),
+    ),
+    subjects: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        name: z.string(),
+        title: z.string().optional(),
+        unit: z.string().optional(),
+        rank: z.number().int().nullable(),
+        overall: QuestionResult,
+        items: z.record(z.string(), QuestionResult),
+        flags: z.array(
+          z.object({
+            flag: z.string(),
+            metric: z.string(),
+            above: z.string().optional(),
+            below: z.string().optional(),
+          }),
+        ),
+        rulesEvaluated: z.boolean(),
+        belowMinimum: z.boolean(),
+        comments: z.number().int(),
+      }),
+    ),
+    matters: z.object({
+      best: z.array(z.object({ option: z.string(), count: z.number().int() })),
+      worst: z.array(z.object({ option: z.string(), count: z.number().int() })),
+      otherBest: z.array(z.object({ text: z.string(), count: z.number().int() })),
+      otherWorst: z.array(z.object({ text: z.string(), count: z.number().int() })),
+    }),
+  })
+  .openapi('Results');
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const errorResponse = (description: string) => json(ErrorBody, description);

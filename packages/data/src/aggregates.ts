@@ -1,0 +1,270 @@
+// Aggregates: the tally stored as counters, applied once per stream batch, exactly once per record.
+//
+// Streams deliver at least once, and a partial failure redelivers the tail of a batch. Each aggregate item
+// keeps a high-water mark per stream shard (`hw#<shard>`, the last sequence number applied to it), and each
+// update carries the condition "mark < first record of this update". If the condition fails the item comes
+// back in the same call (ALL_OLD); we drop the records at or below its mark and try again on exactly the
+// rest. So a redelivered batch, or its tail, changes nothing, and a batch that fails half-way resumes
+// without double counting. Why this over the alternatives: see docs/adr/0001-exact-aggregation.md.
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type CastBallot, type Counts, emptyTally, groupTally, type Tally, tallyOf } from '@pingyi/domain';
+import type { Db } from './client.ts';
+import { type AggregateScope, aggregateKey, aggregatesOf, parseAggregateKey } from './keys.ts';
+
+/** Counter attributes start with this; everything else on an aggregate item is bookkeeping. */
+const COUNTER = 'n#';
+const HIGH_WATER = 'hw#';
+
+/** Sequence numbers are decimal strings of varying length: zero-padded, they compare correctly as strings. */
+export const padSequence = (seq: string) => seq.padStart(48, '0');
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
+
+interface Aggregate {
+  scope: AggregateScope;
+  counters: Map<string, number>;
+  text?: string;
+}
+
+/** Splits a tally into the aggregate items that hold it, with their counter attribute names. */
+export function aggregatesOfTally(tally: Tally): Aggregate[] {
+  const out: Aggregate[] = [];
+  const campaignCounters = new Map<string, number>();
+  for (const [group, n] of Object.entries(tally.ballots))
+    campaignCounters.set(`${COUNTER}ballots#${group}`, n);
+  for (const [side, counts] of [
+    ['best', tally.matters.best],
+    ['worst', tally.matters.worst],
+  ] as const) {
+    for (const [matter, n] of Object.entries(counts)) campaignCounters.set(`${COUNTER}${side}#${matter}`, n);
+  }
+  if (campaignCounters.size > 0) out.push({ scope: { type: 'campaign' }, counters: campaignCounters });
+
+  for (const [subject, byGroup] of Object.entries(tally.subjects)) {
+    for (const [group, counts] of Object.entries(byGroup)) {
+      const counters = new Map<string, number>();
+      for (const [question, options] of Object.entries(counts.questions)) {
+        for (const [option, n] of Object.entries(options))
+          counters.set(`${COUNTER}q#${question}#${option}`, n);
+      }
+      if (counts.comments > 0) counters.set(`${COUNTER}comments`, counts.comments);
+      out.push({ scope: { type: 'subject', subject, group }, counters });
+    }
+  }
+  for (const side of ['otherBest', 'otherWorst'] as const) {
+    for (const [text, n] of Object.entries(tally.matters[side])) {
+      out.push({
+        scope: { type: 'other', side, digest: digest(text) },
+        counters: new Map([[`${COUNTER}count`, n]]),
+        text,
+      });
+    }
+  }
+  return out;
+}
+
+/** Adds one stored aggregate item back into a tally. */
+function addAggregateItem(tally: Tally, item: Record<string, unknown>): void {
+  const scope = parseAggregateKey(String(item.sk));
+  if (!scope) return;
+  for (const [name, value] of Object.entries(item)) {
+    if (!name.startsWith(COUNTER) || typeof value !== 'number') continue;
+    const [kind = '', ...rest] = name.slice(COUNTER.length).split('#');
+    const add = (counts: Counts, key: string) => {
+      counts[key] = (counts[key] ?? 0) + value;
+    };
+    if (scope.type === 'campaign') {
+      if (kind === 'ballots') add(tally.ballots, rest.join('#'));
+      if (kind === 'best' || kind === 'worst') add(tally.matters[kind], rest.join('#'));
+    } else if (scope.type === 'subject') {
+      const target = groupTally(tally, scope.subject, scope.group);
+      if (kind === 'comments') target.comments += value;
+      if (kind === 'q' && rest.length >= 2) {
+        const [question = '', ...option] = rest;
+        add((target.questions[question] ??= {}), option.join('#'));
+      }
+    } else if (kind === 'count' && typeof item.text === 'string') {
+      add(tally.matters[scope.side], item.text);
+    }
+  }
+}
+
+/** The live tally of a campaign, read from its aggregates (one query, never a scan of ballots). */
+export async function readTally(db: Db, campaign: string): Promise<Tally> {
+  const tally = emptyTally();
+  const { pk, skPrefix } = aggregatesOf(campaign);
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) addAggregateItem(tally, item);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return tally;
+}
+
+/** One ballot from the stream, with where it sits in its shard. */
+export interface StreamBallot {
+  shard: string;
+  sequenceNumber: string;
+  campaign: string;
+  ballot: CastBallot;
+}
+
+interface Contribution {
+  /** padded, for comparisons */
+  seq: string;
+  /** as the stream gave it, for batchItemFailures */
+  sequenceNumber: string;
+  counters: Map<string, number>;
+}
+
+interface PendingUpdate {
+  key: { pk: string; sk: string };
+  shard: string;
+  text?: string;
+  contributions: Contribution[];
+}
+
+export interface ApplyResult {
+  /** the lowest sequence number whose effects are not all stored; undefined when everything is */
+  failedFrom?: string;
+  /** UpdateItem calls made */
+  writes: number;
+  /** aggregate items the batch touched */
+  items: number;
+  errors: unknown[];
+}
+
+/** Groups the batch's contributions by aggregate item (and shard), in sequence order. */
+function plan(ballots: StreamBallot[]): PendingUpdate[] {
+  const pending = new Map<string, PendingUpdate>();
+  const ordered = [...ballots].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
+  for (const b of ordered) {
+    for (const aggregate of aggregatesOfTally(tallyOf([b.ballot]))) {
+      const key = aggregateKey(b.campaign, aggregate.scope);
+      const id = `${key.pk}|${key.sk}|${b.shard}`;
+      let update = pending.get(id);
+      if (!update) {
+        update = { key, shard: b.shard, contributions: [] };
+        if (aggregate.text !== undefined) update.text = aggregate.text;
+        pending.set(id, update);
+      }
+      update.contributions.push({
+        seq: padSequence(b.sequenceNumber),
+        sequenceNumber: b.sequenceNumber,
+        counters: aggregate.counters,
+      });
+    }
+  }
+  return [...pending.values()];
+}
+
+export function compareSequence(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sumCounters(contributions: Contribution[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const c of contributions) {
+    for (const [name, n] of c.counters) sums.set(name, (sums.get(name) ?? 0) + n);
+  }
+  return sums;
+}
+
+/** Writes one aggregate item: a single UpdateItem unless a redelivery makes it drop records already applied. */
+async function applyUpdate(db: Db, update: PendingUpdate): Promise<number> {
+  const hwName = `${HIGH_WATER}${update.shard}`;
+  let contributions = update.contributions;
+  let knownMark: string | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const first = contributions[0];
+    const last = contributions[contributions.length - 1];
+    if (!first || !last) return attempt;
+    const names: Record<string, string> = { '#hw': hwName };
+    const values: Record<string, unknown> = { ':last': last.seq };
+    const adds: string[] = [];
+    [...sumCounters(contributions)].forEach(([name, n], i) => {
+      names[`#c${i}`] = name;
+      values[`:c${i}`] = n;
+      adds.push(`#c${i} :c${i}`);
+    });
+    const sets = ['#hw = :last'];
+    if (update.text !== undefined) {
+      names['#text'] = 'text';
+      values[':text'] = update.text;
+      sets.push('#text = :text');
+    }
+    let condition: string;
+    if (knownMark === undefined) {
+      condition = 'attribute_not_exists(#hw) OR #hw < :first';
+      values[':first'] = first.seq;
+    } else {
+      condition = '#hw = :mark';
+      values[':mark'] = knownMark;
+    }
+    try {
+      await db.client.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: update.key,
+          UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return attempt + 1;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old = error.Item ? unmarshall(error.Item) : {};
+      const mark = old[hwName];
+      if (typeof mark !== 'string') throw error;
+      knownMark = mark;
+      contributions = contributions.filter((c) => c.seq > mark);
+    }
+  }
+  throw new Error(`aggregate ${update.key.sk} kept changing under a redelivery`);
+}
+
+/**
+ * Applies a batch of ballots to the aggregates: every aggregate item the batch touches gets at most one
+ * update (more only when a redelivery overlaps it). Items are written with bounded concurrency; when some
+ * fail, `failedFrom` is the lowest sequence number that contributed to a failed item, which is where the
+ * stream must resume: items already written will skip what they hold.
+ */
+export async function applyBallots(db: Db, ballots: StreamBallot[], concurrency = 8): Promise<ApplyResult> {
+  const updates = plan(ballots);
+  const result: ApplyResult = { writes: 0, items: updates.length, errors: [] };
+  let failed: Contribution | undefined;
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < updates.length) {
+      const update = updates[next++];
+      if (!update) return;
+      try {
+        result.writes += await applyUpdate(db, update);
+      } catch (error) {
+        result.errors.push(error);
+        const first = update.contributions[0];
+        if (first && (failed === undefined || first.seq < failed.seq)) failed = first;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, updates.length) }, worker));
+  if (failed) result.failedFrom = failed.sequenceNumber;
+  return result;
+}

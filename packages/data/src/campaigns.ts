@@ -1,0 +1,246 @@
+// Campaign repository: create, read, list, open/close and issued-code counters, each change audited.
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { Campaign, type CampaignStatus } from '@pingyi/domain';
+import type { Db } from './client.ts';
+import { CampaignNotFoundError, CampaignStatusError } from './errors.ts';
+import {
+  AUDIT_PREFIX,
+  auditKey,
+  CAMPAIGNS_INDEX,
+  CAMPAIGNS_PK,
+  campaignKey,
+  campaignListing,
+} from './keys.ts';
+
+export interface CampaignRecord {
+  id: string;
+  definition: Campaign;
+  status: CampaignStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** codes issued per evaluator group */
+  issued: Record<string, number>;
+}
+
+export interface AuditEntry {
+  at: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+/** Campaign ids are 8 hex characters: short enough for a printed code, unique per county stack. */
+export const CAMPAIGN_ID = /^[0-9a-f]{8}$/;
+
+/** Definitions never change after creation, so a parsed one is kept for the life of the process. */
+const parsedDefinitions = new Map<string, Campaign>();
+
+function definitionOf(id: string, json: string): Campaign {
+  let parsed = parsedDefinitions.get(id);
+  if (!parsed) {
+    parsed = Campaign.parse(JSON.parse(json));
+    if (parsedDefinitions.size > 200) parsedDefinitions.clear();
+    parsedDefinitions.set(id, parsed);
+  }
+  return parsed;
+}
+
+function toRecord(item: Record<string, unknown>): CampaignRecord {
+  const id = String(item.id);
+  return {
+    id,
+    definition: definitionOf(id, String(item.definition)),
+    status: item.status as CampaignStatus,
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+    issued: (item.issued as Record<string, number>) ?? {},
+  };
+}
+
+const nonce = () => randomBytes(4).toString('hex');
+
+function auditItem(campaign: string, at: string, action: string, detail: Record<string, unknown>) {
+  return { ...auditKey(campaign, at, nonce()), at, action, detail };
+}
+
+/** Stores a validated definition as a draft; retries on the (unlikely) collision of a random id. */
+export async function createCampaign(db: Db, definition: Campaign, now: Date): Promise<CampaignRecord> {
+  const at = now.toISOString();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const id = randomBytes(4).toString('hex');
+    const issued = Object.fromEntries(definition.groups.map((g) => [g.id, 0]));
+    const item = {
+      ...campaignKey(id),
+      ...campaignListing(id, at),
+      id,
+      definition: JSON.stringify(definition),
+      title: definition.title,
+      status: 'draft' satisfies CampaignStatus,
+      createdAt: at,
+      updatedAt: at,
+      issued,
+    };
+    try {
+      await db.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: db.tableName,
+                Item: auditItem(id, at, 'create', { title: definition.title }),
+              },
+            },
+          ],
+        }),
+      );
+      parsedDefinitions.set(id, definition);
+      return { id, definition, status: 'draft', createdAt: at, updatedAt: at, issued };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+    }
+  }
+  throw new Error('could not allocate a campaign id');
+}
+
+export async function getCampaign(db: Db, id: string): Promise<CampaignRecord | undefined> {
+  if (!CAMPAIGN_ID.test(id)) return undefined;
+  const { Item } = await db.client.send(new GetCommand({ TableName: db.tableName, Key: campaignKey(id) }));
+  return Item ? toRecord(Item) : undefined;
+}
+
+export async function requireCampaign(db: Db, id: string): Promise<CampaignRecord> {
+  const record = await getCampaign(db, id);
+  if (!record) throw new CampaignNotFoundError(id);
+  return record;
+}
+
+/** Newest first; the summary only (no definition parsing beyond the cache). */
+export async function listCampaigns(
+  db: Db,
+  limit = 100,
+): Promise<{ id: string; title: string; status: CampaignStatus; createdAt: string }[]> {
+  const { Items = [] } = await db.client.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: CAMPAIGNS_INDEX,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return Items.map((i) => ({
+    id: String(i.id),
+    title: String(i.title),
+    status: i.status as CampaignStatus,
+    createdAt: String(i.createdAt),
+  }));
+}
+
+const allowedFrom: Record<'open' | 'closed', CampaignStatus[]> = {
+  open: ['draft', 'closed'],
+  closed: ['open'],
+};
+
+/** Opens or closes a campaign, atomically with its audit entry. */
+export async function setCampaignStatus(
+  db: Db,
+  id: string,
+  status: 'open' | 'closed',
+  now: Date,
+): Promise<CampaignRecord> {
+  const current = await requireCampaign(db, id);
+  if (!allowedFrom[status].includes(current.status))
+    throw new CampaignStatusError(id, current.status, status);
+  const at = now.toISOString();
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: campaignKey(id),
+              UpdateExpression: 'SET #status = :to, updatedAt = :at',
+              ConditionExpression: '#status = :from',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':to': status, ':from': current.status, ':at': at },
+            },
+          },
+          { Put: { TableName: db.tableName, Item: auditItem(id, at, status, { from: current.status }) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    // Someone else changed the status between our read and write: report what it is now.
+    if (error instanceof TransactionCanceledException) {
+      const latest = await requireCampaign(db, id);
+      if (latest.status === status) return latest;
+      throw new CampaignStatusError(id, latest.status, status);
+    }
+    throw error;
+  }
+  return { ...current, status, updatedAt: at };
+}
+
+/** Reserves `count` serials for a group; returns the first and last (inclusive). */
+export async function reserveSerials(
+  db: Db,
+  id: string,
+  group: string,
+  count: number,
+  now: Date,
+): Promise<{ first: number; last: number }> {
+  const at = now.toISOString();
+  let last: number;
+  try {
+    const { Attributes } = await db.client.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: campaignKey(id),
+        UpdateExpression: 'ADD issued.#group :n SET updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#group': group },
+        ExpressionAttributeValues: { ':n': count, ':at': at },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    last = Number((Attributes?.issued as Record<string, number>)[group]);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new CampaignNotFoundError(id);
+    throw error;
+  }
+  const first = last - count + 1;
+  await db.client.send(
+    new PutCommand({ TableName: db.tableName, Item: auditItem(id, at, 'codes', { group, first, last }) }),
+  );
+  return { first, last };
+}
+
+export async function listAudit(db: Db, id: string): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': campaignKey(id).pk, ':prefix': AUDIT_PREFIX },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      entries.push({ at: String(item.at), action: String(item.action), detail: item.detail ?? {} });
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return entries;
+}

@@ -1,0 +1,19 @@
+// Errors of the data package: what a caller may need to tell apart. HTTP status is decided in the api package.
+export class CampaignNotFoundError extends Error {
+  override readonly name = 'CampaignNotFoundError';
+  constructor(readonly campaignId: string) {
+    super(`campaign ${campaignId} not found`);
+  }
+}
+
+/** A status change that the campaign's current status does not allow (e.g. closing a draft). */
+export class CampaignStatusError extends Error {
+  override readonly name = 'CampaignStatusError';
+  constructor(
+    readonly campaignId: string,
+    readonly status: string,
+    readonly wanted: string,
+  ) {
+    super(`campaign ${campaignId} is ${status}, cannot become ${wanted}`);
+  }
+}

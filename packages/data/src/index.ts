@@ -1,0 +1,8 @@
+// The data package: key design, table definition and repositories over an injected DynamoDB document client.
+export * from './aggregates.ts';
+export * from './ballots.ts';
+export * from './campaigns.ts';
+export * from './client.ts';
+export * from './errors.ts';
+export * from './keys.ts';
+export * from './table.ts';

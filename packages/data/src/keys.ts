@@ -1,0 +1,78 @@
+// Every key shape of the single table, and the access patterns they serve. Nothing else builds a key string.
+//
+// | # | access pattern                                      | operation | key                                                    |
+// |---|-----------------------------------------------------|-----------|--------------------------------------------------------|
+// | 1 | get a campaign (definition, status, issued counts)  | GetItem   | pk = C#<campaign>           sk = META                  |
+// | 2 | list campaigns, newest first                        | Query GSI | campaignsByCreation: gsi1pk = CAMPAIGNS, gsi1sk = <createdAt>#<campaign> |
+// | 3 | cast one ballot per code, once (conditional put)    | PutItem   | pk = B#<campaign>#<ballotKey> sk = BALLOT              |
+// | 4 | read every aggregate of a campaign for results      | Query     | pk = C#<campaign>           sk begins_with AGG#        |
+// | 5 | audit trail of a campaign, in time order            | Query     | pk = C#<campaign>           sk begins_with AUDIT#      |
+// | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <random id>          |
+// | 7 | recount: every ballot of a campaign (rare, offline) | Scan      | filter cid = <campaign> on sk = BALLOT items           |
+//
+// Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
+// about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
+// campaign's partition. Comments live under their own key, with no reference to the ballot they came with.
+
+export const CAMPAIGN_META = 'META';
+export const BALLOT_SK = 'BALLOT';
+export const CAMPAIGNS_PK = 'CAMPAIGNS';
+export const CAMPAIGNS_INDEX = 'campaignsByCreation';
+export const AGGREGATE_PREFIX = 'AGG#';
+export const AUDIT_PREFIX = 'AUDIT#';
+
+export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
+
+export const campaignListing = (campaign: string, createdAt: string) => ({
+  gsi1pk: CAMPAIGNS_PK,
+  gsi1sk: `${createdAt}#${campaign}`,
+});
+
+/** A ballot's key: `t.<group>.<serial>` for a code, `o.<group>.<submission>` for an open link. */
+export const ballotKey = (campaign: string, ballot: string) => ({
+  pk: `B#${campaign}#${ballot}`,
+  sk: BALLOT_SK,
+});
+export const codeBallot = (group: string, serial: number) => `t.${group}.${serial}`;
+export const openBallot = (group: string, submission: string) => `o.${group}.${submission}`;
+
+export const aggregatesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: AGGREGATE_PREFIX });
+
+/** The aggregate items of a campaign (access pattern 4): one per campaign, per subject × group, per free text. */
+export type AggregateScope =
+  | { type: 'campaign' }
+  | { type: 'subject'; subject: string; group: string }
+  | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string };
+
+export function aggregateKey(campaign: string, scope: AggregateScope) {
+  const pk = `C#${campaign}`;
+  switch (scope.type) {
+    case 'campaign':
+      return { pk, sk: `${AGGREGATE_PREFIX}C` };
+    case 'subject':
+      return { pk, sk: `${AGGREGATE_PREFIX}S#${scope.subject}#${scope.group}` };
+    case 'other':
+      return { pk, sk: `${AGGREGATE_PREFIX}T#${scope.side}#${scope.digest}` };
+  }
+}
+
+export function parseAggregateKey(sk: string): AggregateScope | undefined {
+  const parts = sk.slice(AGGREGATE_PREFIX.length).split('#');
+  if (parts[0] === 'C') return { type: 'campaign' };
+  if (parts[0] === 'S' && parts[1] && parts[2])
+    return { type: 'subject', subject: parts[1], group: parts[2] };
+  if (parts[0] === 'T' && (parts[1] === 'otherBest' || parts[1] === 'otherWorst') && parts[2]) {
+    return { type: 'other', side: parts[1], digest: parts[2] };
+  }
+  return undefined;
+}
+
+export const auditKey = (campaign: string, at: string, nonce: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${AUDIT_PREFIX}${at}#${nonce}`,
+});
+
+export const commentKey = (campaign: string, subject: string, id: string) => ({
+  pk: `CM#${campaign}#${subject}`,
+  sk: id,
+});

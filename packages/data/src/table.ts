@@ -1,0 +1,83 @@
+// The table definition, once: keys, index and stream, used by the local bootstrap and by the CDK stack.
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { BALLOT_SK, CAMPAIGNS_INDEX } from './keys.ts';
+
+export const tableDefinition = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  indexes: [
+    {
+      name: CAMPAIGNS_INDEX,
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  /** The aggregator needs the new ballot only; old images would double the stream's size for nothing. */
+  streamViewType: 'NEW_IMAGE',
+} as const;
+
+/**
+ * The stream records the aggregator takes: ballot inserts only, so its own aggregate writes (and
+ * campaign, comment and audit items) never trigger it. The same pattern is the Lambda filter criteria.
+ */
+export const ballotInsertFilter = {
+  eventName: ['INSERT'],
+  dynamodb: { Keys: { sk: { S: [BALLOT_SK] } } },
+} as const;
+
+/** The filter above as a predicate, for the local stream poller. */
+export function isBallotInsert(record: {
+  eventName?: string;
+  dynamodb?: { Keys?: Record<string, unknown> };
+}) {
+  const sk = record.dynamodb?.Keys?.sk as { S?: string } | undefined;
+  return record.eventName === 'INSERT' && sk?.S === BALLOT_SK;
+}
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, indexes } = tableDefinition;
+  const keyNames = [partitionKey, sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyNames.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+    KeySchema: [
+      { AttributeName: partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: sortKey.name, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: indexes.map((i) => ({
+      IndexName: i.name,
+      KeySchema: [
+        { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+  };
+}
+
+/** Creates the table unless it exists; returns its stream ARN. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {
+  try {
+    const existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const arn = existing.Table?.LatestStreamArn;
+    if (arn) return arn;
+    throw new Error(`table ${tableName} exists without a stream`);
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  const created = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const arn = created.Table?.LatestStreamArn;
+  if (!arn) throw new Error(`table ${tableName} has no stream`);
+  return arn;
+}
