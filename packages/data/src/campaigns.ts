@@ -213,7 +213,7 @@ export async function reserveSerials(
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    last = Number((Attributes?.issued as Record<string, number>)[group]);
+    last = Number((Attributes?.issued as Record<string, number> | undefined)?.[group]);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw new CampaignNotFoundError(id);
     throw error;
