@@ -17,7 +17,10 @@ const definition = Campaign.parse(
 const codeSecret = Buffer.from('unit-test-secret-unit-test-secret-000');
 const mock = mockClient(DynamoDBDocumentClient);
 const app = createApp({
-  db: { client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1' })), tableName: 'pingyi' },
+  db: {
+    client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1' })),
+    tableName: 'pingyi',
+  },
   codeSecret,
   adminToken: 'unit-test-admin-token',
   publicUrl: 'https://py.example.gov.cn',
@@ -62,7 +65,9 @@ describe('submit path error handling', () => {
   });
 
   it('turns throttling into a 500 that claims nothing was accepted, without leaking internals', async () => {
-    mock.on(PutCommand).rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
+    mock
+      .on(PutCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const response = await submit();
     expect(response.status).toBe(500);
     const body = await response.json();
@@ -76,13 +81,16 @@ describe('submit path error handling', () => {
         $metadata: {},
         Item: marshall({ pk: 'x', sid, rc: 'WXYZ-2345' }),
       });
-    mock.on(PutCommand).rejectsOnce(existing(ballot.submissionId)).rejectsOnce(existing('another-submission-01'));
+    mock
+      .on(PutCommand)
+      .rejectsOnce(existing(ballot.submissionId))
+      .rejectsOnce(existing('another-submission-01'));
     const retry = await submit();
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ receipt: 'WXYZ-2345' });
     const second = await submit();
     expect(second.status).toBe(409);
-    expect((await second.json()).error.code).toBe('code_used');
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('code_used');
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 2);
   });
 });

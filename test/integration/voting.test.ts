@@ -1,6 +1,6 @@
 // The path of a ballot on real DynamoDB Local: create → open → codes → vote → results, and every way to fail.
-import { recountTally, readTally } from '@pingyi/data';
-import { type CastBallot, Campaign, computeResults, tallyOf } from '@pingyi/domain';
+import { readTally, recountTally } from '@pingyi/data';
+import { Campaign, type CastBallot, computeResults, tallyOf } from '@pingyi/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DURING_WINDOW, exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -13,7 +13,11 @@ afterAll(async () => {
 });
 
 const campaign = Campaign.parse(exampleCampaign);
-const OPTIONS = { org: ['S', 'B', 'N', 'X'], member: ['S', 'B', 'N', 'X'], cadre: ['S', 'A', 'N', 'X'] } as const;
+const OPTIONS = {
+  org: ['S', 'B', 'N', 'X'],
+  member: ['S', 'B', 'N', 'X'],
+  cadre: ['S', 'A', 'N', 'X'],
+} as const;
 
 /** A deterministic pseudo-random ballot for a group, and what the test expects to be counted from it. */
 function makeBallot(group: string, seed: number) {
@@ -106,12 +110,18 @@ describe('voting end to end', () => {
     const token = tokens.party?.[0];
     const attempts = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        stack.call('POST', `/b/${token}`, { ...makeBallot('party', i).body, submissionId: `race-attempt-${i}-xxxxxxxx` }),
+        stack.call('POST', `/b/${token}`, {
+          ...makeBallot('party', i).body,
+          submissionId: `race-attempt-${i}-xxxxxxxx`,
+        }),
       ),
     );
     expect(attempts.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
     const used = attempts.find((a) => a.status === 409);
-    expect(used?.json.error).toMatchObject({ code: 'code_used', message: expect.stringContaining('已经投过票') });
+    expect(used?.json.error).toMatchObject({
+      code: 'code_used',
+      message: expect.stringContaining('已经投过票'),
+    });
     await stack.poller.idle();
     expect((await readTally(stack.db, id)).ballots).toEqual({ party: 1 });
   });
@@ -124,7 +134,10 @@ describe('voting end to end', () => {
     expect(first.status).toBe(201);
     expect(retry.status).toBe(200);
     expect(retry.json.receipt).toBe(first.json.receipt);
-    const other = await stack.call('POST', `/b/${tokens.party?.[0]}`, { ...body, submissionId: 'someone-else-entirely-2' });
+    const other = await stack.call('POST', `/b/${tokens.party?.[0]}`, {
+      ...body,
+      submissionId: 'someone-else-entirely-2',
+    });
     expect(other.status).toBe(409);
   });
 
@@ -146,14 +159,19 @@ describe('voting end to end', () => {
   it('takes a plain HTML form post and shows a receipt, or the list of what is missing', async () => {
     const { tokens } = await stack.openExample({ party: 1 });
     const token = tokens.party?.[0];
-    const form = new URLSearchParams({ submissionId: 'form-submission-000001', 'a.org-edu': 'S', 'c.org-edu': '好' });
+    const form = new URLSearchParams({
+      submissionId: 'form-submission-000001',
+      'a.org-edu': 'S',
+      'c.org-edu': '好',
+    });
     const incomplete = await stack.call('POST', `/b/${token}`, form.toString(), {
       'content-type': 'application/x-www-form-urlencoded',
     });
     expect(incomplete.status).toBe(400);
     expect(incomplete.text).toContain('请对“县中学党支部”作出总体评价');
     expect(incomplete.text).toContain('checked'); // the answer given is kept
-    for (const s of campaign.subjects) if (s.id !== 'org-edu') form.set(`a.${s.id}`, s.kind === 'cadre' ? 'A' : 'B');
+    for (const s of campaign.subjects)
+      if (s.id !== 'org-edu') form.set(`a.${s.id}`, s.kind === 'cadre' ? 'A' : 'B');
     form.append('best', '教师培训');
     const done = await stack.call('POST', `/b/${token}`, form.toString(), {
       'content-type': 'application/x-www-form-urlencoded',
@@ -166,9 +184,24 @@ describe('voting end to end', () => {
 
 describe('rejected ballots store nothing', () => {
   const cases: [string, (body: any) => unknown, number, string][] = [
-    ['an unknown option', (b) => ({ ...b, answers: { ...b.answers, 'org-edu': { overall: 'Z' } } }), 400, '选项无效'],
-    ['a missing overall rating', (b) => ({ ...b, answers: { ...b.answers, 'c-chen': {} } }), 400, '作出总体评价'],
-    ['an unknown subject', (b) => ({ ...b, answers: { ...b.answers, nobody: { overall: 'S' } } }), 400, '不在本次评议范围'],
+    [
+      'an unknown option',
+      (b) => ({ ...b, answers: { ...b.answers, 'org-edu': { overall: 'Z' } } }),
+      400,
+      '选项无效',
+    ],
+    [
+      'a missing overall rating',
+      (b) => ({ ...b, answers: { ...b.answers, 'c-chen': {} } }),
+      400,
+      '作出总体评价',
+    ],
+    [
+      'an unknown subject',
+      (b) => ({ ...b, answers: { ...b.answers, nobody: { overall: 'S' } } }),
+      400,
+      '不在本次评议范围',
+    ],
     [
       'a 501-character comment',
       (b) => ({ ...b, answers: { ...b.answers, 'org-edu': { overall: 'S', comment: '意'.repeat(501) } } }),
@@ -182,7 +215,11 @@ describe('rejected ballots store nothing', () => {
   it.each(cases)('rejects %s with a Chinese message', async (_name, mutate, status, message) => {
     const { id, tokens } = await stack.openExample({ party: 1 });
     const body = mutate(makeBallot('party', 1).body);
-    const response = await stack.call('POST', `/b/${tokens.party?.[0]}`, typeof body === 'string' ? body : JSON.stringify(body));
+    const response = await stack.call(
+      'POST',
+      `/b/${tokens.party?.[0]}`,
+      typeof body === 'string' ? body : JSON.stringify(body),
+    );
     expect(response.status).toBe(status);
     expect(response.json.error.message).toContain(message);
     expect(await recountTally(stack.db, id)).toEqual(tallyOf([]));
@@ -224,10 +261,17 @@ describe('organizer API', () => {
 
   it('rejects a broken definition with the failing paths and stores nothing', async () => {
     const before = await stack.organizer('GET', '/api/campaigns');
-    const broken = { ...exampleCampaign, subjects: [{ id: 'x', kind: 'nope', name: '某' }], timezone: 'Nowhere/City' };
+    const broken = {
+      ...exampleCampaign,
+      subjects: [{ id: 'x', kind: 'nope', name: '某' }],
+      timezone: 'Nowhere/City',
+    };
     const response = await stack.organizer('POST', '/api/campaigns', broken);
     expect(response.status).toBe(400);
-    expect(response.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['subjects.0.kind', 'timezone']);
+    expect(response.json.error.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'subjects.0.kind',
+      'timezone',
+    ]);
     expect((await stack.organizer('GET', '/api/campaigns')).json).toEqual(before.json);
   });
 
@@ -243,8 +287,12 @@ describe('organizer API', () => {
 
   it('refuses codes for an open-channel group and for an unknown group', async () => {
     const { id } = await stack.openExample({});
-    expect((await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'public', count: 1 })).status).toBe(400);
-    expect((await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'zzz', count: 1 })).status).toBe(400);
+    expect(
+      (await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'public', count: 1 })).status,
+    ).toBe(400);
+    expect(
+      (await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'zzz', count: 1 })).status,
+    ).toBe(400);
     expect((await stack.organizer('GET', '/api/campaigns/00000000')).status).toBe(404);
   });
 

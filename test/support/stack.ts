@@ -44,7 +44,10 @@ export async function startTestStack() {
     call(method, path, body, { authorization: `Bearer ${ADMIN_TOKEN}` });
 
   /** Creates the example campaign, opens it, and issues codes: returns its id and the codes' tokens. */
-  async function openExample(codes: Record<string, number> = { party: 10, staff: 10 }, definition = exampleCampaign) {
+  async function openExample(
+    codes: Record<string, number> = { party: 10, staff: 10 },
+    definition = exampleCampaign,
+  ) {
     const created = await organizer('POST', '/api/campaigns', definition);
     if (created.status !== 201) throw new Error(`create failed: ${created.text}`);
     const id = created.json.id as string;

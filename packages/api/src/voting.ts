@@ -80,14 +80,21 @@ export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** The message names the first problem, so a client that shows one line still shows the useful one. */
+function ballotError(issues: Issue[]): ValidationError {
+  const [first] = issues;
+  const more = issues.length > 1 ? `（另有 ${issues.length - 1} 处需要处理）` : '';
+  return new ValidationError(`评议表填写有误：${first?.message ?? '请检查后再提交'}${more}`, issues);
+}
+
 export type SubmitOutcome = { outcome: 'cast' | 'repeat'; receipt: string; voter: Voter };
 
 /** Validates and casts a resolved voter's ballot. Nothing is stored unless every check passed. */
 export async function submitBallot(deps: AppDeps, voter: Voter, body: unknown): Promise<SubmitOutcome> {
   const parsed = Ballot.safeParse(body);
-  if (!parsed.success) throw new ValidationError('评议表填写有误，请检查后再提交', zodIssues(parsed.error));
+  if (!parsed.success) throw ballotError(zodIssues(parsed.error));
   const checked = checkBallot(voter.record.definition, voter.group, parsed.data);
-  if (!checked.ok) throw new ValidationError('评议表还有未完成或填写有误的地方', toIssues(checked.issues));
+  if (!checked.ok) throw ballotError(toIssues(checked.issues));
   const submissionId = parsed.data.submissionId;
   const key = voter.codeKey ?? openBallot(voter.group.id, submissionId ?? randomUUID());
   const result = await castBallot(deps.db, {
