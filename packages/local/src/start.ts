@@ -89,6 +89,11 @@ async function shutdown(code: number) {
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// `npm start` puts npm and a shell above us; if they are killed we are re-parented: stop too, never linger.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0);
+}, 1000).unref();
 
 /** The shipped example, with its window moved to include now, opened, with codes: ready to vote. */
 async function ensureDemoCampaign(): Promise<{
