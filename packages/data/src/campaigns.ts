@@ -65,7 +65,8 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
 }
 
 /** Orders entries written within the same millisecond (or under a test clock) as they happened. */
-const nonce = () => `${process.hrtime.bigint().toString().padStart(20, '0')}${randomBytes(2).toString('hex')}`;
+const nonce = () =>
+  `${process.hrtime.bigint().toString().padStart(20, '0')}${randomBytes(2).toString('hex')}`;
 
 function auditItem(campaign: string, at: string, action: string, detail: Record<string, unknown>) {
   return { ...auditKey(campaign, at, nonce()), at, action, detail };

@@ -1,0 +1,124 @@
+// Redelivery on real DynamoDB Local: the aggregate handler counts each ballot once, whatever the stream repeats.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { createDocumentClient, type Db, ensureTable, readTally, toBallotItem } from '@pingyi/data';
+import { type CastBallot, tallyOf } from '@pingyi/domain';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { type AggregateEvent, createAggregateHandler } from '../../functions/aggregate/handler.ts';
+
+const config = {
+  region: 'cn-north-1',
+  endpoint: inject('dynamoEndpoint'),
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
+let db: Db;
+beforeAll(async () => {
+  const tableName = `agg-${randomUUID()}`;
+  await ensureTable(new DynamoDBClient(config), tableName);
+  db = { client: createDocumentClient(config), tableName };
+});
+
+const SUBJECTS = ['org-edu', 'org-school', 'c-chen'];
+const OPTIONS = ['S', 'B', 'N', 'X'];
+
+function ballot(n: number): CastBallot {
+  const ratings: CastBallot['ratings'] = {};
+  SUBJECTS.forEach((s, i) => {
+    ratings[s] = { overall: OPTIONS[(n + i) % OPTIONS.length] ?? 'S', p1: OPTIONS[(n * 3 + i) % 4] ?? 'S' };
+  });
+  return {
+    group: n % 3 === 0 ? 'staff' : 'party',
+    ratings,
+    commented: n % 4 === 0 ? ['org-edu'] : [],
+    best: n % 2 === 0 ? ['营养午餐改善'] : [],
+    worst: [],
+    ...(n % 5 === 0 ? { otherBest: `自填事项${n % 2}` } : {}),
+  };
+}
+
+/** Stream records as Lambda delivers them, sequence numbers of varying length as on AWS. */
+function records(campaign: string, from: number, to: number, seq = (n: number) => String(n * 1_000_003)) {
+  const out: { record: DynamoDBRecord; cast: CastBallot }[] = [];
+  for (let n = from; n <= to; n++) {
+    const cast = ballot(n);
+    const item = toBallotItem({
+      campaign,
+      ballotKey: `t.${cast.group}.${n}`,
+      ballot: cast,
+      receipt: 'R',
+      now: new Date(),
+    });
+    out.push({
+      cast,
+      record: {
+        eventName: 'INSERT',
+        eventSource: 'aws:dynamodb',
+        dynamodb: {
+          Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
+          NewImage: marshall(item) as never,
+          SequenceNumber: seq(n),
+        },
+      },
+    });
+  }
+  return out;
+}
+
+const event = (shardId: string, batch: { record: DynamoDBRecord }[]): AggregateEvent => ({
+  Records: batch.map((b) => b.record),
+  shardId,
+  state: {},
+});
+
+describe('aggregation under redelivery', () => {
+  it('leaves counts unchanged when the same batch, or its tail, is delivered again', async () => {
+    const campaign = 'aaaa0001';
+    const handle = createAggregateHandler(db);
+    const batch = records(campaign, 1, 40);
+    expect((await handle(event('shard-1', batch))).batchItemFailures).toEqual([]);
+    expect((await handle(event('shard-1', batch))).batchItemFailures).toEqual([]);
+    const tailAndMore = [...batch.slice(25), ...records(campaign, 41, 50)];
+    expect((await handle(event('shard-1', tailAndMore))).batchItemFailures).toEqual([]);
+    const expected = tallyOf([...batch, ...records(campaign, 41, 50)].map((b) => b.cast));
+    expect(await readTally(db, campaign)).toEqual(expected);
+  });
+
+  it('resumes a batch that failed after writing half its updates without double counting', async () => {
+    const campaign = 'aaaa0002';
+    // A client that lets the first few UpdateItems through and then fails: the handler dies mid-batch.
+    const flaky = createDocumentClient(config);
+    let allowed = 3;
+    flaky.middlewareStack.add(
+      (next) => async (args) => {
+        if (allowed-- <= 0) throw new Error('injected failure after partial writes');
+        return next(args);
+      },
+      { step: 'initialize', name: 'failAfterSomeWrites' },
+    );
+    const batch = records(campaign, 1, 30);
+    const failed = await createAggregateHandler({ client: flaky, tableName: db.tableName })(
+      event('shard-9', batch),
+    );
+    const [failure] = failed.batchItemFailures;
+    expect(failure?.itemIdentifier).toBeDefined();
+    // Lambda resumes from the reported record: that record and everything after it come again.
+    const from = batch.findIndex((b) => b.record.dynamodb?.SequenceNumber === failure?.itemIdentifier);
+    expect(from).toBeGreaterThanOrEqual(0);
+    const retried = await createAggregateHandler(db)(event('shard-9', batch.slice(from)));
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await readTally(db, campaign)).toEqual(tallyOf(batch.map((b) => b.cast)));
+  });
+
+  it('keeps shards apart: interleaved sequence numbers from two shards are both counted', async () => {
+    const campaign = 'aaaa0003';
+    const handle = createAggregateHandler(db);
+    const a = records(campaign, 1, 10, (n) => String(1000 + n * 10)); // 1010 … 1100
+    const b = records(campaign, 11, 20, (n) => String(1000 + (n - 10) * 10 - 5)); // 1005 … 1095
+    await handle(event('shard-a', a));
+    await handle(event('shard-b', b));
+    await handle(event('shard-a', a.slice(4))); // and a redelivered tail of one of them
+    expect(await readTally(db, campaign)).toEqual(tallyOf([...a, ...b].map((r) => r.cast)));
+  });
+});
