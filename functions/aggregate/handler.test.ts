@@ -100,3 +100,18 @@ describe('aggregate handler error paths', () => {
     expect(mock).toHaveReceivedCommandTimes(UpdateCommand, 0);
   });
 });
+
+describe('unreadable records', () => {
+  it('applies the records before an unreadable one and resumes at it', async () => {
+    mock.on(UpdateCommand).resolves({});
+    const broken: DynamoDBRecord = { ...record('300', 'party', 'S') };
+    broken.dynamodb = { ...broken.dynamodb, NewImage: undefined };
+    const result = await handle(event([record('100', 'party', 'S'), broken, record('500', 'party', 'N')]));
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '300' }]);
+    const added = mock
+      .commandCalls(UpdateCommand)
+      .flatMap((c) => Object.values(c.args[0].input.ExpressionAttributeNames ?? {}));
+    expect(added).toContain('n#q#overall#S');
+    expect(added).not.toContain('n#q#overall#N');
+  });
+});

@@ -2,7 +2,14 @@
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { loadRuntimeConfig, logger } from '@pingyi/api/runtime';
-import { applyBallots, type Db, fromStreamImage, isBallotInsert, type StreamBallot } from '@pingyi/data';
+import {
+  applyBallots,
+  compareSequence,
+  type Db,
+  fromStreamImage,
+  isBallotInsert,
+  type StreamBallot,
+} from '@pingyi/data';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /**
@@ -20,10 +27,22 @@ export function createAggregateHandler(db: Db) {
     if (!shard)
       throw new Error('stream event without shardId: the event source mapping needs a tumbling window');
     const ballots: StreamBallot[] = [];
-    for (const record of records)
-      ballots.push({ shard, sequenceNumber: sequenceOf(record), ...decode(record) });
+    // A record that cannot be read stops the batch there: what precedes it is applied, and the stream
+    // resumes at it until the mapping's bounded retries hand it to the failure destination.
+    let poison: string | undefined;
+    for (const record of records) {
+      const sequenceNumber = sequenceOf(record);
+      try {
+        ballots.push({ shard, sequenceNumber, ...decode(record) });
+      } catch (error) {
+        logger.error('unreadable ballot record', { sequenceNumber, error: String(error) });
+        poison = sequenceNumber;
+        break;
+      }
+    }
     const result = await applyBallots(db, ballots);
-    if (result.failedFrom === undefined) {
+    const failedFrom = earliest(result.failedFrom, poison);
+    if (failedFrom === undefined) {
       logger.info('aggregated', { ballots: ballots.length, items: result.items, writes: result.writes });
       return { batchItemFailures: [], state: {} };
     }
@@ -33,8 +52,14 @@ export function createAggregateHandler(db: Db) {
       failedItems: result.errors.length,
       errors: result.errors.slice(0, 3).map(String),
     });
-    return { batchItemFailures: [{ itemIdentifier: result.failedFrom }], state: {} };
+    return { batchItemFailures: [{ itemIdentifier: failedFrom }], state: {} };
   };
+}
+
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareSequence(a, b) <= 0 ? a : b;
 }
 
 function sequenceOf(record: DynamoDBRecord): string {
