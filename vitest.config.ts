@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', PINGYI_LOG_LEVEL: 'silent' },
     projects: [
       {
         test: {
@@ -19,6 +19,25 @@ export default defineConfig({
           globalSetup: ['test/setup/dynamodb.global.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/setup/dynamodb.global.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // one Chromium at a time on a 2-core machine
+          fileParallelism: false,
         },
       },
     ],

@@ -4,13 +4,13 @@ import { handle } from 'hono/aws-lambda';
 
 let handler: ReturnType<typeof handle> | undefined;
 
-export function depsFromConfig(): AppDeps {
-  const config = loadRuntimeConfig();
+export async function depsFromConfig(): Promise<AppDeps> {
+  const config = await loadRuntimeConfig();
   return { ...config, now: () => new Date() };
 }
 
 /** Clients and the app are built once per container, on the first request. */
-export const main: ReturnType<typeof handle> = (event, context) => {
-  handler ??= handle(createApp(depsFromConfig()));
+export const main: ReturnType<typeof handle> = async (event, context) => {
+  handler ??= handle(createApp(await depsFromConfig()));
   return handler(event, context);
 };

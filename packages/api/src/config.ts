@@ -1,56 +1,122 @@
-// Runtime configuration: read from the environment once, validated, and turned into clients once.
+// Runtime configuration: read from the environment once, validated, secrets fetched once, clients built once.
+
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient, type Db } from '@pingyi/data';
 import { z } from 'zod';
 
-const Env = z.object({
-  PINGYI_TABLE: z.string().min(1),
-  /** HMAC key for QR codes: at least 32 random bytes, hex or base64 */
-  PINGYI_CODE_SECRET: z.string().min(32),
-  /** the organizer's bearer token */
-  PINGYI_ADMIN_TOKEN: z.string().min(16),
-  /** the address printed on QR slips, e.g. https://py.example.gov.cn */
-  PINGYI_PUBLIC_URL: z.url(),
-  /** set locally (DynamoDB Local); unset on AWS */
-  PINGYI_DYNAMODB_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('cn-north-1'),
-});
+const Env = z
+  .object({
+    PINGYI_TABLE: z.string().min(1),
+    /** the address printed on QR slips, e.g. https://py.example.gov.cn */
+    PINGYI_PUBLIC_URL: z.url(),
+    /** on AWS: Secrets Manager ARNs of the code signing key and the organizer token */
+    PINGYI_CODE_SECRET_ARN: z.string().min(1).optional(),
+    PINGYI_ADMIN_TOKEN_ARN: z.string().min(1).optional(),
+    /** locally: the values themselves */
+    PINGYI_CODE_SECRET: z.string().min(32).optional(),
+    PINGYI_ADMIN_TOKEN: z.string().min(16).optional(),
+    /** private bucket for reports; required by the export function and the report routes */
+    PINGYI_REPORTS_BUCKET: z.string().min(3).optional(),
+    /** EventBridge bus that carries ExportRequested events to the export function (AWS only) */
+    PINGYI_EVENT_BUS: z.string().min(1).optional(),
+    /** set locally (DynamoDB Local, local S3 server); unset on AWS */
+    PINGYI_DYNAMODB_ENDPOINT: z.url().optional(),
+    PINGYI_S3_ENDPOINT: z.url().optional(),
+    AWS_REGION: z.string().min(1).default('cn-north-1'),
+  })
+  .refine((e) => e.PINGYI_CODE_SECRET_ARN || e.PINGYI_CODE_SECRET, {
+    path: ['PINGYI_CODE_SECRET'],
+    message: 'set PINGYI_CODE_SECRET_ARN (AWS) or PINGYI_CODE_SECRET (local, ≥ 32 characters)',
+  })
+  .refine((e) => e.PINGYI_ADMIN_TOKEN_ARN || e.PINGYI_ADMIN_TOKEN, {
+    path: ['PINGYI_ADMIN_TOKEN'],
+    message: 'set PINGYI_ADMIN_TOKEN_ARN (AWS) or PINGYI_ADMIN_TOKEN (local, ≥ 16 characters)',
+  });
+export type Env = z.infer<typeof Env>;
 
 export interface RuntimeConfig {
   db: Db;
   codeSecret: Buffer;
   adminToken: string;
   publicUrl: string;
+  region: string;
+  reports?: { s3: S3Client; bucket: string };
+  eventBus?: string;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function parseRuntimeConfig(env: Record<string, string | undefined>): RuntimeConfig {
+/** Validates the environment; throws one error naming every missing or invalid variable. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${fields}`);
   }
-  const e = parsed.data;
-  const local = e.PINGYI_DYNAMODB_ENDPOINT
-    ? {
-        endpoint: e.PINGYI_DYNAMODB_ENDPOINT,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }
-    : {};
-  return {
-    db: { client: createDocumentClient({ region: e.AWS_REGION, ...local }), tableName: e.PINGYI_TABLE },
-    codeSecret: Buffer.from(e.PINGYI_CODE_SECRET, 'utf8'),
-    adminToken: e.PINGYI_ADMIN_TOKEN,
-    publicUrl: e.PINGYI_PUBLIC_URL.replace(/\/+$/, ''),
-  };
+  return parsed.data;
 }
 
-let loaded: RuntimeConfig | undefined;
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** The process's configuration, parsed from process.env on first use. */
-export function loadRuntimeConfig(): RuntimeConfig {
-  loaded ??= parseRuntimeConfig(process.env);
+/** Reads a secret's string once; the value is never logged. */
+async function secretValue(client: SecretsManagerClient, arn: string): Promise<string> {
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!SecretString) throw new ConfigError(`secret ${arn} has no string value`);
+  return SecretString;
+}
+
+export async function buildRuntimeConfig(env: Env): Promise<RuntimeConfig> {
+  const region = env.AWS_REGION;
+  const secrets =
+    env.PINGYI_CODE_SECRET_ARN || env.PINGYI_ADMIN_TOKEN_ARN
+      ? new SecretsManagerClient({ region })
+      : undefined;
+  const codeSecret =
+    env.PINGYI_CODE_SECRET ??
+    (secrets && env.PINGYI_CODE_SECRET_ARN ? await secretValue(secrets, env.PINGYI_CODE_SECRET_ARN) : '');
+  const adminToken =
+    env.PINGYI_ADMIN_TOKEN ??
+    (secrets && env.PINGYI_ADMIN_TOKEN_ARN ? await secretValue(secrets, env.PINGYI_ADMIN_TOKEN_ARN) : '');
+  const dynamo = env.PINGYI_DYNAMODB_ENDPOINT
+    ? { endpoint: env.PINGYI_DYNAMODB_ENDPOINT, credentials: localCredentials }
+    : {};
+  const config: RuntimeConfig = {
+    db: { client: createDocumentClient({ region, ...dynamo }), tableName: env.PINGYI_TABLE },
+    codeSecret: Buffer.from(codeSecret, 'utf8'),
+    adminToken,
+    publicUrl: env.PINGYI_PUBLIC_URL.replace(/\/+$/, ''),
+    region,
+  };
+  if (env.PINGYI_REPORTS_BUCKET) {
+    config.reports = {
+      s3: createS3Client(region, env.PINGYI_S3_ENDPOINT),
+      bucket: env.PINGYI_REPORTS_BUCKET,
+    };
+  }
+  if (env.PINGYI_EVENT_BUS) config.eventBus = env.PINGYI_EVENT_BUS;
+  return config;
+}
+
+/** Locally (a local S3 server) path-style addressing and no streaming checksums, which such servers mishandle. */
+export function createS3Client(region: string, endpoint?: string): S3Client {
+  if (!endpoint) return new S3Client({ region });
+  return new S3Client({
+    region,
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+let loaded: Promise<RuntimeConfig> | undefined;
+
+/** The process's configuration, from process.env on first use (a Lambda container's cold start). */
+export function loadRuntimeConfig(): Promise<RuntimeConfig> {
+  loaded ??= Promise.resolve().then(() => buildRuntimeConfig(parseEnv(process.env)));
   return loaded;
 }

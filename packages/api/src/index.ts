@@ -1,6 +1,12 @@
 // The api package: the Hono app and what the Lambda adapters and the local runtime need to run it.
 export { type App, createApp } from './app.tsx';
 export { signCode, verifyCode } from './codes.ts';
-export { loadRuntimeConfig, parseRuntimeConfig, type RuntimeConfig } from './config.ts';
+export {
+  buildRuntimeConfig,
+  createS3Client,
+  loadRuntimeConfig,
+  parseEnv,
+  type RuntimeConfig,
+} from './config.ts';
 export type { AppDeps } from './deps.ts';
 export { logger } from './logger.ts';

@@ -1,8 +1,9 @@
 // Structured JSON logs. Callers pass counts and ids only: never a code, a token or a ballot's answers.
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
-const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = order[(process.env.PINGYI_LOG_LEVEL as Level | undefined) ?? 'info'] ?? order.info;
+const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const threshold =
+  order[(process.env.PINGYI_LOG_LEVEL as Level | 'silent' | undefined) ?? 'info'] ?? order.info;
 
 function write(level: Level, message: string, context?: Record<string, unknown>): void {
   if (order[level] < threshold) return;

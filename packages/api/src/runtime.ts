@@ -1,3 +1,9 @@
 // What the Lambda adapters share: the validated configuration and the logger.
-export { loadRuntimeConfig, parseRuntimeConfig, type RuntimeConfig } from './config.ts';
+export {
+  buildRuntimeConfig,
+  createS3Client,
+  loadRuntimeConfig,
+  parseEnv,
+  type RuntimeConfig,
+} from './config.ts';
 export { logger } from './logger.ts';
