@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/setup/dynamodb.global.ts'],
+          globalSetup: ['test/setup/dynamodb.global.ts', 'test/setup/s3.global.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

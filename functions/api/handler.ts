@@ -1,12 +1,22 @@
 // Lambda entry for the HTTP API (API Gateway HTTP API v2 events): the same Hono app the local runtime serves.
-import { type AppDeps, createApp, loadRuntimeConfig } from '@pingyi/api';
+import {
+  type AppDeps,
+  createApp,
+  createEventBridgeClient,
+  eventBridgeExportRequester,
+  loadRuntimeConfig,
+} from '@pingyi/api';
 import { handle } from 'hono/aws-lambda';
 
 let handler: ReturnType<typeof handle> | undefined;
 
 export async function depsFromConfig(): Promise<AppDeps> {
   const config = await loadRuntimeConfig();
-  return { ...config, now: () => new Date() };
+  const deps: AppDeps = { ...config, now: () => new Date() };
+  if (config.eventBus) {
+    deps.requestExport = eventBridgeExportRequester(createEventBridgeClient(config.region), config.eventBus);
+  }
+  return deps;
 }
 
 /** Clients and the app are built once per container, on the first request. */

@@ -1,6 +1,8 @@
 // Test harness: the local stack on the shared DynamoDB Local, one fresh table per call, a settable clock.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { startLocalStack } from '../../packages/local/src/stack.ts';
 
@@ -14,8 +16,11 @@ export const DURING_WINDOW = new Date('2026-12-02T10:00:00+08:00');
 
 export async function startTestStack() {
   const clock = { now: DURING_WINDOW };
+  // The integration project provides a shared local S3; other projects get one of their own per stack.
+  const s3Endpoint = inject('s3Endpoint');
   const stack = await startLocalStack({
     dynamoEndpoint: inject('dynamoEndpoint'),
+    ...(s3Endpoint ? { s3Endpoint } : { s3Dir: mkdtempSync(join(tmpdir(), 'pingyi-s3-')) }),
     tableName: `pingyi-${randomUUID()}`,
     codeSecret: Buffer.from(`secret-${randomUUID()}`),
     adminToken: ADMIN_TOKEN,

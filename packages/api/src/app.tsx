@@ -12,6 +12,7 @@ import { MessagePage } from './pages/message-page.tsx';
 import { ballotRoutes } from './routes/ballots.tsx';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { codeRoutes } from './routes/codes.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { zodIssues } from './voting.ts';
 
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', campaignRoutes(deps));
   app.route('/', codeRoutes(deps));
   app.route('/', resultRoutes(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', { type: 'http', scheme: 'bearer' });

@@ -1,5 +1,6 @@
 // What the HTTP app needs from outside, injected so tests and the local runtime can hand in their own.
 import type { Db } from '@pingyi/data';
+import type { ReportStore, RequestExport } from '@pingyi/reports';
 
 export interface AppDeps {
   db: Db;
@@ -8,4 +9,8 @@ export interface AppDeps {
   /** base of printed links, without a trailing slash */
   publicUrl: string;
   now: () => Date;
+  /** where reports are stored and their links signed; reports are unavailable without it */
+  reports?: ReportStore;
+  /** hands an export to the export function (EventBridge on AWS, a direct call locally) */
+  requestExport?: RequestExport;
 }

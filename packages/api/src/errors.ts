@@ -51,3 +51,6 @@ export class PayloadTooLargeError extends ApiError {
 export class RateLimitedError extends ApiError {
   readonly code = 'rate_limited';
 }
+export class UnavailableError extends ApiError {
+  readonly code = 'unavailable';
+}

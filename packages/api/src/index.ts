@@ -9,4 +9,5 @@ export {
   type RuntimeConfig,
 } from './config.ts';
 export type { AppDeps } from './deps.ts';
+export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
 export { logger } from './logger.ts';

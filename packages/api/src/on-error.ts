@@ -16,6 +16,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   not_open: 410,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 const statusLabels: Record<string, string> = { draft: '草稿', open: '进行中', closed: '已结束' };

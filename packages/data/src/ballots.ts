@@ -151,27 +151,38 @@ export async function hasVoted(db: Db, campaign: string, key: string): Promise<b
   return Item !== undefined;
 }
 
+/** Every stored ballot of a campaign with the hour it arrived, page by page (one scan segment of `total`). */
+export async function* ballotsOf(
+  db: Db,
+  campaign: string,
+  segment = 0,
+  total = 1,
+): AsyncGenerator<{ ballot: CastBallot; hour: string }> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.client.send(
+      new ScanCommand({
+        TableName: db.tableName,
+        Segment: segment,
+        TotalSegments: total,
+        FilterExpression: 'sk = :sk AND cid = :cid',
+        ExpressionAttributeValues: { ':sk': BALLOT_SK, ':cid': campaign },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) yield { ballot: fromBallotItem(item).ballot, hour: String(item.h) };
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
 /** Recounts a campaign from its ballots with a parallel scan: rare and offline, never on the voting path. */
 export async function recountTally(db: Db, campaign: string, segments = 4): Promise<Tally> {
   const tally = emptyTally();
-  async function segment(n: number): Promise<void> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.client.send(
-        new ScanCommand({
-          TableName: db.tableName,
-          Segment: n,
-          TotalSegments: segments,
-          FilterExpression: 'sk = :sk AND cid = :cid',
-          ExpressionAttributeValues: { ':sk': BALLOT_SK, ':cid': campaign },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) addBallot(tally, fromBallotItem(item).ballot);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-  }
-  await Promise.all(Array.from({ length: segments }, (_, n) => segment(n)));
+  await Promise.all(
+    Array.from({ length: segments }, async (_, n) => {
+      for await (const { ballot } of ballotsOf(db, campaign, n, segments)) addBallot(tally, ballot);
+    }),
+  );
   return tally;
 }

@@ -3,6 +3,8 @@ export * from './aggregates.ts';
 export * from './ballots.ts';
 export * from './campaigns.ts';
 export * from './client.ts';
+export * from './comments.ts';
 export * from './errors.ts';
 export * from './keys.ts';
+export * from './reports.ts';
 export * from './table.ts';

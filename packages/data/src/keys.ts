@@ -8,7 +8,8 @@
 // | 4 | read every aggregate of a campaign for results      | Query     | pk = C#<campaign>           sk begins_with AGG#        |
 // | 5 | audit trail of a campaign, in time order            | Query     | pk = C#<campaign>           sk begins_with AUDIT#      |
 // | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <random id>          |
-// | 7 | recount: every ballot of a campaign (rare, offline) | Scan      | filter cid = <campaign> on sk = BALLOT items           |
+// | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
+// | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -20,6 +21,7 @@ export const CAMPAIGNS_PK = 'CAMPAIGNS';
 export const CAMPAIGNS_INDEX = 'campaignsByCreation';
 export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
+export const REPORT_PREFIX = 'REPORT#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -76,3 +78,12 @@ export const commentKey = (campaign: string, subject: string, id: string) => ({
   pk: `CM#${campaign}#${subject}`,
   sk: id,
 });
+
+export const commentsOf = (campaign: string, subject: string) => ({ pk: `CM#${campaign}#${subject}` });
+
+/** Report items sort by creation time, so the newest come first in a descending query. */
+export const reportKey = (campaign: string, createdAt: string, report: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${REPORT_PREFIX}${createdAt}#${report}`,
+});
+export const reportsOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: REPORT_PREFIX });

@@ -3,9 +3,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type AppDeps, createApp } from '@pingyi/api';
+import { createS3Client } from '@pingyi/api/runtime';
 import { createDocumentClient, type Db, ensureTable, isBallotInsert } from '@pingyi/data';
+import { EVENT_SOURCE, EXPORT_REQUESTED, type ExportRequestedDetail } from '@pingyi/reports';
 import { createAggregateHandler } from '../../../functions/aggregate/handler.ts';
+import { createExportHandler } from '../../../functions/export/handler.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalS3 } from './s3-local.ts';
 import { type StreamCheckpoint, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export const LOCAL_REGION = 'cn-north-1';
@@ -16,6 +20,12 @@ export interface LocalStackOptions {
   dynamoEndpoint?: string;
   /** where a started DynamoDB Local keeps its data; in memory when omitted */
   dbPath?: string;
+  /** use a local S3 server that is already running (with the bucket); otherwise one is started in s3Dir */
+  s3Endpoint?: string;
+  s3Dir?: string;
+  bucket?: string;
+  /** run the scheduled export this often; never when omitted */
+  exportIntervalMs?: number;
   tableName: string;
   codeSecret: Buffer;
   adminToken: string;
@@ -33,6 +43,9 @@ export interface LocalStack {
   endpoint: string;
   streamArn: string;
   poller: StreamPoller;
+  s3Endpoint: string;
+  /** resolves when every export asked for so far has finished */
+  exportsSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,17 +55,45 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     : await startDynamoDbLocal(opts.dbPath ? { dbPath: opts.dbPath } : {});
   const endpoint = opts.dynamoEndpoint ?? dynamo?.endpoint;
   if (!endpoint) throw new Error('no DynamoDB endpoint');
+  const bucket = opts.bucket ?? 'pingyi-reports';
+  let s3Server: Awaited<ReturnType<typeof startLocalS3>> | undefined;
   try {
+    if (!opts.s3Endpoint) {
+      if (!opts.s3Dir) throw new Error('give s3Endpoint or s3Dir');
+      s3Server = await startLocalS3(opts.s3Dir, [bucket]);
+    }
+    const s3Endpoint = opts.s3Endpoint ?? s3Server?.endpoint ?? '';
     const clientConfig = { region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS };
     const raw = new DynamoDBClient(clientConfig);
     const streamArn = await ensureTable(raw, opts.tableName);
     const db: Db = { client: createDocumentClient(clientConfig), tableName: opts.tableName };
+    const now = opts.now ?? (() => new Date());
+    const reports = { s3: createS3Client(LOCAL_REGION, s3Endpoint), bucket };
+    const exportHandler = createExportHandler(db, reports, now);
+    // Locally an export request runs in the background, as the export Lambda would after EventBridge.
+    const inFlight = new Set<Promise<unknown>>();
+    const track = (work: Promise<unknown>) => {
+      const settled = work.catch((error: unknown) => opts.log?.('export failed', { error: String(error) }));
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
+    };
+    const requestExport = async (detail: ExportRequestedDetail) => {
+      track(exportHandler({ 'detail-type': EXPORT_REQUESTED, source: EVENT_SOURCE, detail }));
+    };
+    const schedule = opts.exportIntervalMs
+      ? setInterval(
+          () => track(exportHandler({ 'detail-type': 'Scheduled Event', source: 'aws.events' })),
+          opts.exportIntervalMs,
+        )
+      : undefined;
     const deps: AppDeps = {
       db,
       codeSecret: opts.codeSecret,
       adminToken: opts.adminToken,
       publicUrl: opts.publicUrl,
-      now: opts.now ?? (() => new Date()),
+      now,
+      reports,
+      requestExport,
     };
     const poller = startStreamPoller({
       streams: new DynamoDBStreamsClient(clientConfig),
@@ -70,12 +111,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       endpoint,
       streamArn,
       poller,
+      s3Endpoint,
+      async exportsSettled() {
+        while (inFlight.size > 0) await Promise.all(inFlight);
+      },
       async stop() {
+        if (schedule) clearInterval(schedule);
+        await Promise.all(inFlight);
         await poller.stop();
+        await s3Server?.stop();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    await s3Server?.stop();
     await dynamo?.stop();
     throw error;
   }

@@ -42,6 +42,8 @@ let stack: Awaited<ReturnType<typeof startLocalStack>>;
 try {
   stack = await startLocalStack({
     dbPath: join(dataDir, 'dynamodb'),
+    s3Dir: join(dataDir, 's3'),
+    exportIntervalMs: Number(process.env.PINGYI_EXPORT_INTERVAL_MS ?? 5 * 60_000),
     tableName: 'pingyi',
     codeSecret,
     adminToken,
@@ -71,11 +73,13 @@ Pingyi 评议 — 本地运行中 / running locally
   组织者令牌 Organizer:  ${adminToken}
   OpenAPI:             ${baseUrl}/api/openapi.json
   数据目录 Data:         ${dataDir}
+  报告存储 Reports S3:   ${stack.s3Endpoint} (bucket pingyi-reports; exported every ${Math.round(Number(process.env.PINGYI_EXPORT_INTERVAL_MS ?? 300_000) / 60_000)} min while open)
 
 演示活动 Demo campaign ${demo.id}: ${demo.title}
   党员评议码 (party):   ${demo.codes.slice(0, 3).join('\n                       ')}
   公开链接 (public):     ${demo.openLink}
   实时结果 Results:      curl -H "Authorization: Bearer ${adminToken}" ${baseUrl}/api/campaigns/${demo.id}/results
+  报告 Reports:          curl -H "Authorization: Bearer ${adminToken}" ${baseUrl}/api/campaigns/${demo.id}/reports
 
 Ctrl-C 停止 / to stop.`);
 

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createCampaign, listAudit, listCampaigns, requireCampaign, setCampaignStatus } from '@pingyi/data';
 import type { AppDeps } from '../deps.ts';
+import { logger } from '../logger.ts';
 import {
   CampaignDefinition,
   CampaignDetail,
@@ -84,14 +85,18 @@ export function campaignRoutes(deps: AppDeps) {
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
-  for (const [to, status] of [
-    ['open', 'open'],
-    ['close', 'closed'],
-  ] as const) {
-    app.openapi(statusRoute(to), async (c) =>
-      c.json(await setCampaignStatus(deps.db, c.req.valid('param').id, status, deps.now()), 200),
-    );
-  }
+  app.openapi(statusRoute('open'), async (c) =>
+    c.json(await setCampaignStatus(deps.db, c.req.valid('param').id, 'open', deps.now()), 200),
+  );
+  app.openapi(statusRoute('close'), async (c) => {
+    const { id } = c.req.valid('param');
+    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now());
+    // The final report. If asking fails, closing still stands: the schedule exports closed campaigns it missed.
+    await deps.requestExport?.({ campaignId: id, trigger: 'close' }).catch((error: unknown) => {
+      logger.error('export on close not requested; the schedule will retry', { campaignId: id, error: String(error) });
+    });
+    return c.json(record, 200);
+  });
   app.openapi(audit, async (c) => {
     const { id } = c.req.valid('param');
     await requireCampaign(deps.db, id);

@@ -1,0 +1,89 @@
+// Report routes for organizers: start an export now, and list reports with freshly signed download links.
+import { randomUUID } from 'node:crypto';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { listReports, requireCampaign } from '@pingyi/data';
+import { reportLinks } from '@pingyi/reports';
+import type { AppDeps } from '../deps.ts';
+import { UnavailableError } from '../errors.ts';
+import { CampaignParams, errorResponse, json } from '../schemas.ts';
+
+const security = [{ organizer: [] }];
+const tags = ['reports'];
+
+const ExportBody = z
+  .object({ raw: z.boolean().optional().openapi({ description: '同时导出全部原始评议数据（匿名）' }) })
+  .openapi('ExportRequest');
+
+const ReportList = z
+  .array(
+    z.object({
+      id: z.string(),
+      createdAt: z.string(),
+      trigger: z.enum(['schedule', 'close', 'manual']),
+      files: z.array(
+        z.object({
+          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv']),
+          name: z.string(),
+          size: z.number().int(),
+          sha256: z.string(),
+          url: z.string().openapi({ description: 'presigned GET, valid for at most 15 minutes' }),
+        }),
+      ),
+    }),
+  )
+  .openapi('Reports');
+
+const start = createRoute({
+  method: 'post',
+  path: '/api/campaigns/{id}/reports',
+  tags,
+  security,
+  summary: '立即导出报告（Excel、CSV、公示页，可选原始数据）',
+  request: {
+    params: CampaignParams,
+    body: { content: { 'application/json': { schema: ExportBody } }, required: false },
+  },
+  responses: {
+    202: json(
+      z.object({ reportId: z.string() }),
+      'the export has started; it appears in the list when complete',
+    ),
+    404: errorResponse('no such campaign'),
+    503: errorResponse('reports are not configured'),
+  },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}/reports',
+  tags,
+  security,
+  summary: '报告列表（每次请求重新签发下载链接）',
+  request: { params: CampaignParams },
+  responses: { 200: json(ReportList, 'reports, newest first'), 404: errorResponse('no such campaign') },
+});
+
+export function reportRoutes(deps: AppDeps) {
+  const app = new OpenAPIHono();
+  const unavailable = () => new UnavailableError('报告服务未配置（缺少报告存储）');
+
+  app.openapi(start, async (c) => {
+    const { id } = c.req.valid('param');
+    const raw = (c.req.header('content-type') ?? '').includes('json') ? c.req.valid('json')?.raw : undefined;
+    if (!deps.requestExport || !deps.reports) throw unavailable();
+    await requireCampaign(deps.db, id);
+    const reportId = randomUUID();
+    await deps.requestExport({ campaignId: id, reportId, trigger: 'manual', ...(raw ? { raw: true } : {}) });
+    return c.json({ reportId }, 202);
+  });
+
+  app.openapi(list, async (c) => {
+    const { id } = c.req.valid('param');
+    if (!deps.reports) throw unavailable();
+    await requireCampaign(deps.db, id);
+    const store = deps.reports;
+    const reports = await listReports(deps.db, id);
+    return c.json(await Promise.all(reports.map((r) => reportLinks(store, r))), 200);
+  });
+  return app;
+}

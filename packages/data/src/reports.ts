@@ -1,0 +1,58 @@
+// Report repository: a report is listed only once all its files are stored, so a failed export lists nothing.
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './client.ts';
+import { reportKey, reportsOf } from './keys.ts';
+
+export type ReportTrigger = 'schedule' | 'close' | 'manual';
+export type ReportFormat = 'xlsx' | 'csv' | 'html' | 'raw-csv';
+
+export interface ReportFile {
+  format: ReportFormat;
+  /** the file name a person sees (Chinese), used in Content-Disposition */
+  name: string;
+  key: string;
+  size: number;
+  /** SHA-256 of the content, hex */
+  sha256: string;
+}
+
+export interface ReportRecord {
+  id: string;
+  campaignId: string;
+  createdAt: string;
+  trigger: ReportTrigger;
+  /** fingerprint of the results it was made from: a scheduled export skips when nothing changed */
+  fingerprint: string;
+  files: ReportFile[];
+}
+
+export async function putReport(db: Db, report: ReportRecord): Promise<void> {
+  await db.client.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...reportKey(report.campaignId, report.createdAt, report.id), ...report },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function listReports(db: Db, campaign: string, limit = 50): Promise<ReportRecord[]> {
+  const { pk, skPrefix } = reportsOf(campaign);
+  const { Items = [] } = await db.client.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return Items.map((item) => ({
+    id: String(item.id),
+    campaignId: String(item.campaignId),
+    createdAt: String(item.createdAt),
+    trigger: item.trigger as ReportTrigger,
+    fingerprint: String(item.fingerprint),
+    files: item.files as ReportFile[],
+  }));
+}

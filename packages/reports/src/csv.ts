@@ -1,0 +1,117 @@
+// CSV renderings with a UTF-8 BOM, so Excel opens the Chinese without garbling: results, and raw ballots.
+import type { Campaign, CastBallot, Results } from '@pingyi/domain';
+import { kindOf, questionsOf, subjectsFor } from '@pingyi/domain';
+import { flagText, overallOptions, percentText, rankedSubjects, scoreText } from './columns.ts';
+
+export const BOM = '\uFEFF';
+
+/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a voter's text as a formula. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (cells: (string | number | null | undefined)[]) =>
+  `${cells.map(csvCell).join(',')}\r\n`;
+
+/** One row per subject; option columns are the union of the overall scales' labels. */
+export function renderResultsCsv(campaign: Campaign, results: Results): string {
+  const labels: string[] = [];
+  for (const kind of campaign.subjectKinds) {
+    for (const o of overallOptions(campaign, kind.id)) if (!labels.includes(o.label)) labels.push(o.label);
+  }
+  const header = [
+    '类别',
+    '排名',
+    '评议对象编号',
+    '评议对象',
+    '职务',
+    '单位',
+    ...labels,
+    '有效票',
+    '满意率',
+    '不满意率',
+    '一般及不满意率',
+    '加权得分',
+    '结果运用提示',
+    '意见建议条数',
+  ];
+  let out = BOM + csvLine(header);
+  for (const kind of campaign.subjectKinds) {
+    const options = overallOptions(campaign, kind.id);
+    for (const s of rankedSubjects(results, kind.id)) {
+      const counts = labels.map((label) => {
+        const option = options.find((o) => o.label === label);
+        return option ? (s.overall.counts[option.id] ?? 0) : '';
+      });
+      out += csvLine([
+        kind.label,
+        s.rank ?? '',
+        s.id,
+        s.name,
+        s.title ?? '',
+        s.unit ?? '',
+        ...counts,
+        s.overall.valid,
+        percentText(s.overall.positiveRate),
+        percentText(s.overall.negativeRate),
+        percentText(s.overall.neutralOrNegativeRate),
+        scoreText(s.overall.weightedScore),
+        flagText(s),
+        s.comments,
+      ]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Raw anonymized ballots: a header, then one line per ballot with option labels. No code, serial, key or
+ * comment; the time only to the hour. Lines come in the order given (the table's hash order, not arrival).
+ */
+export function rawBallotCsv(campaign: Campaign) {
+  const columns = campaign.subjects.flatMap((subject) =>
+    questionsOf(campaign, kindOf(campaign, subject.kind)).map((q) => ({
+      subject: subject.id,
+      question: q.id,
+      header: `${subject.name}-${q.label}`,
+      labels: new Map(q.scale.options.map((o) => [o.id, o.label])),
+    })),
+  );
+  const groups = new Map(campaign.groups.map((g) => [g.id, g]));
+  const header = csvLine([
+    '序号',
+    '评议人类别',
+    '提交时段（UTC，小时）',
+    ...columns.map((c) => c.header),
+    '最满意事项',
+    '最不满意事项',
+    '最满意事项（自填）',
+    '最不满意事项（自填）',
+  ]);
+  let n = 0;
+  return {
+    header: BOM + header,
+    line(ballot: CastBallot, hour: string): string {
+      n += 1;
+      const group = groups.get(ballot.group);
+      const evaluated = new Set(group ? subjectsFor(campaign, group).map((s) => s.id) : []);
+      return csvLine([
+        n,
+        group?.label ?? ballot.group,
+        `${hour}时`,
+        ...columns.map((c) => {
+          if (!evaluated.has(c.subject)) return '';
+          const option = ballot.ratings[c.subject]?.[c.question];
+          return option ? (c.labels.get(option) ?? option) : '';
+        }),
+        ballot.best.join('；'),
+        ballot.worst.join('；'),
+        ballot.otherBest ?? '',
+        ballot.otherWorst ?? '',
+      ]);
+    },
+  };
+}

@@ -1,0 +1,208 @@
+// One export: read the campaign and its aggregates, render every format, store the files, then list the report.
+// The report item is written last, so an export that fails half-way lists nothing; its stray files expire
+// with the bucket's lifecycle rule.
+import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import {
+  ballotsOf,
+  type Db,
+  listComments,
+  listReports,
+  putReport,
+  type ReportFile,
+  type ReportRecord,
+  type ReportTrigger,
+  readTally,
+  requireCampaign,
+} from '@pingyi/data';
+import { computeResults, type Results } from '@pingyi/domain';
+import { fileStem } from './columns.ts';
+import { rawBallotCsv, renderResultsCsv } from './csv.ts';
+import { renderNotice } from './notice.ts';
+import { renderWorkbook } from './xlsx.ts';
+
+export interface ReportStore {
+  s3: S3Client;
+  bucket: string;
+}
+
+export interface ExportRequest {
+  campaignId: string;
+  trigger: ReportTrigger;
+  /** chosen by the caller (the API answers 202 with it); a fresh one otherwise */
+  reportId?: string;
+  /** also export every ballot, anonymized (on demand only) */
+  raw?: boolean;
+  now: Date;
+}
+
+export type ExportOutcome =
+  | { outcome: 'exported'; report: ReportRecord }
+  | { outcome: 'unchanged'; reportId: string };
+
+const CONTENT_TYPES = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  'raw-csv': 'text/csv; charset=utf-8',
+} as const;
+
+/** Content-Disposition with the Chinese name per RFC 5987/6266, and an ASCII fallback for old clients. */
+export function contentDisposition(name: string, fallback: string): string {
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** What a scheduled export compares to decide whether anything changed: results without their timestamp. */
+export function fingerprintOf(results: Results): string {
+  return sha256(JSON.stringify({ ...results, asOf: undefined }));
+}
+
+async function putFile(
+  store: ReportStore,
+  key: string,
+  body: Buffer,
+  file: Omit<ReportFile, 'key' | 'size' | 'sha256'>,
+): Promise<ReportFile> {
+  const fallback = key.slice(key.lastIndexOf('/') + 1);
+  await store.s3.send(
+    new PutObjectCommand({
+      Bucket: store.bucket,
+      Key: key,
+      Body: body,
+      ContentType: CONTENT_TYPES[file.format],
+      ContentDisposition: contentDisposition(file.name, fallback),
+    }),
+  );
+  return { ...file, key, size: body.length, sha256: sha256(body) };
+}
+
+/** Streams every ballot through a multipart upload: memory stays flat however many ballots there are. */
+async function putRawBallots(
+  db: Db,
+  store: ReportStore,
+  request: ExportRequest,
+  key: string,
+  name: string,
+  render: ReturnType<typeof rawBallotCsv>,
+): Promise<ReportFile> {
+  const body = new PassThrough();
+  const hash = createHash('sha256');
+  let size = 0;
+  const upload = new Upload({
+    client: store.s3,
+    params: {
+      Bucket: store.bucket,
+      Key: key,
+      Body: body,
+      ContentType: CONTENT_TYPES['raw-csv'],
+      ContentDisposition: contentDisposition(name, 'ballots.csv'),
+    },
+    queueSize: 2,
+    partSize: 5 * 1024 * 1024,
+  });
+  const uploaded = upload.done();
+  const write = async (text: string) => {
+    const chunk = Buffer.from(text, 'utf8');
+    hash.update(chunk);
+    size += chunk.length;
+    if (!body.write(chunk)) await new Promise((resolve) => body.once('drain', resolve));
+  };
+  try {
+    await write(render.header);
+    let lines = '';
+    for await (const { ballot, hour } of ballotsOf(db, request.campaignId)) {
+      lines += render.line(ballot, hour);
+      if (lines.length > 64 * 1024) {
+        await write(lines);
+        lines = '';
+      }
+    }
+    await write(lines);
+    body.end();
+    await uploaded;
+  } catch (error) {
+    body.destroy(error as Error);
+    await upload.abort().catch(() => undefined);
+    await uploaded.catch(() => undefined);
+    throw error;
+  }
+  return { format: 'raw-csv', name, key, size, sha256: hash.digest('hex') };
+}
+
+export async function runExport(db: Db, store: ReportStore, request: ExportRequest): Promise<ExportOutcome> {
+  const record = await requireCampaign(db, request.campaignId);
+  const campaign = record.definition;
+  const results = computeResults({
+    campaignId: record.id,
+    campaign,
+    status: record.status,
+    asOf: request.now.toISOString(),
+    tally: await readTally(db, record.id),
+    issued: record.issued,
+  });
+  const fingerprint = fingerprintOf(results);
+  if (request.trigger === 'schedule' && !request.raw) {
+    const [latest] = await listReports(db, record.id, 1);
+    if (latest && latest.fingerprint === fingerprint) return { outcome: 'unchanged', reportId: latest.id };
+  }
+
+  const comments: Record<string, string[]> = {};
+  for (const subject of campaign.subjects) {
+    const texts = await listComments(db, record.id, subject.id);
+    if (texts.length > 0) comments[subject.id] = texts;
+  }
+
+  const id = request.reportId ?? randomUUID();
+  const prefix = `campaigns/${record.id}/reports/${id}`;
+  const stamp = results.asOf.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  const stem = `${fileStem(campaign)}-评议结果-${stamp}`;
+  const files: ReportFile[] = [];
+  files.push(
+    await putFile(store, `${prefix}/results.xlsx`, await renderWorkbook({ campaign, results, comments }), {
+      format: 'xlsx',
+      name: `${stem}.xlsx`,
+    }),
+  );
+  files.push(
+    await putFile(store, `${prefix}/results.csv`, Buffer.from(renderResultsCsv(campaign, results), 'utf8'), {
+      format: 'csv',
+      name: `${stem}.csv`,
+    }),
+  );
+  files.push(
+    await putFile(store, `${prefix}/notice.html`, Buffer.from(renderNotice(campaign, results), 'utf8'), {
+      format: 'html',
+      name: `${fileStem(campaign)}-评议结果公示-${stamp}.html`,
+    }),
+  );
+  if (request.raw) {
+    files.push(
+      await putRawBallots(
+        db,
+        store,
+        request,
+        `${prefix}/ballots.csv`,
+        `${fileStem(campaign)}-原始评议数据-${stamp}.csv`,
+        rawBallotCsv(campaign),
+      ),
+    );
+  }
+  const report: ReportRecord = {
+    id,
+    campaignId: record.id,
+    createdAt: request.now.toISOString(),
+    trigger: request.trigger,
+    fingerprint,
+    files,
+  };
+  await putReport(db, report);
+  return { outcome: 'exported', report };
+}

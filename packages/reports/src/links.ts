@@ -1,0 +1,33 @@
+// Download links: presigned on demand, short-lived, behind organizer auth (never stored, never long-lived).
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ReportRecord } from '@pingyi/data';
+import type { ReportStore } from './export.ts';
+import { contentDisposition } from './export.ts';
+
+/** 15 minutes at most: a link signed with a role's temporary credentials may die earlier, so sign per request. */
+export const LINK_SECONDS = 15 * 60;
+
+export async function reportLinks(store: ReportStore, report: ReportRecord) {
+  const files = await Promise.all(
+    report.files.map(async (file) => ({
+      format: file.format,
+      name: file.name,
+      size: file.size,
+      sha256: file.sha256,
+      url: await getSignedUrl(
+        store.s3,
+        new GetObjectCommand({
+          Bucket: store.bucket,
+          Key: file.key,
+          ResponseContentDisposition: contentDisposition(
+            file.name,
+            file.key.slice(file.key.lastIndexOf('/') + 1),
+          ),
+        }),
+        { expiresIn: LINK_SECONDS },
+      ),
+    })),
+  );
+  return { id: report.id, createdAt: report.createdAt, trigger: report.trigger, files };
+}
