@@ -65,7 +65,8 @@ export function questionRows(campaign: Campaign, results: Results) {
 
 /** A file name safe on every desktop: the campaign title without path or control characters. */
 export function fileStem(campaign: Campaign): string {
-  return campaign.title.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '').slice(0, 60) || '评议';
+  const printable = [...campaign.title].filter((ch) => ch.charCodeAt(0) >= 0x20).join('');
+  return printable.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';
 }
 
 export function formatTime(iso: string, timeZone: string): string {

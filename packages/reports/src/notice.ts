@@ -6,7 +6,7 @@ import { formatTime, hasNeutral, percentText, rankedSubjects, scoreText } from '
 
 const FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
@@ -65,7 +65,7 @@ export function renderNotice(campaign: Campaign, results: Results): string {
     const rows = subjects
       .map(
         (s) =>
-          `<tr><td class="num">${s.belowMinimum ? '—' : (s.rank ?? '—')}</td><td>${escape(s.name)}</td><td>${escape(
+          `<tr><td class="num">${s.belowMinimum ? '—' : (s.rank ?? '—')}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
             [s.title, s.unit].filter(Boolean).join('，'),
           )}</td><td class="num">${s.overall.valid}</td>${rateCells(campaign, s, neutral)}</tr>`,
       )
@@ -77,7 +77,7 @@ export function renderNotice(campaign: Campaign, results: Results): string {
             publishable.map((s) => ({ name: s.name, rate: s.overall.positiveRate ?? 0 })),
           )}</figure>`
         : '';
-    return `<section><h2>${escape(kind.label)}</h2><table><thead><tr><th>排名</th><th>评议对象</th><th>职务/单位</th><th>有效票</th><th>满意率</th><th>不满意率</th>${
+    return `<section><h2>${escapeHtml(kind.label)}</h2><table><thead><tr><th>排名</th><th>评议对象</th><th>职务/单位</th><th>有效票</th><th>满意率</th><th>不满意率</th>${
       neutral ? '<th>一般及不满意率</th>' : ''
     }<th>综合得分</th></tr></thead><tbody>${rows}</tbody></table>${chart}</section>`;
   });
@@ -85,9 +85,9 @@ export function renderNotice(campaign: Campaign, results: Results): string {
   const matterList = (title: string, list: { option: string; count: number }[]) =>
     list.length === 0
       ? ''
-      : `<div class="matters"><h3>${escape(title)}</h3><ol>${list
+      : `<div class="matters"><h3>${escapeHtml(title)}</h3><ol>${list
           .filter((m) => m.count > 0)
-          .map((m) => `<li>${escape(m.option)}（${m.count} 票）</li>`)
+          .map((m) => `<li>${escapeHtml(m.option)}（${m.count} 票）</li>`)
           .join('')}</ol></div>`;
   const matters = campaign.matters
     ? `<section><h2>群众满意与不满意事项</h2>${matterList(campaign.matters.bestPrompt ?? '最满意的事项', results.matters.best)}${matterList(
@@ -98,7 +98,7 @@ export function renderNotice(campaign: Campaign, results: Results): string {
 
   return `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(campaign.title)} 评议结果公示</title>
+<title>${escapeHtml(campaign.title)} 评议结果公示</title>
 <style>
 @page{size:A4;margin:18mm 15mm}
 body{font-family:${FONT};color:#111;max-width:190mm;margin:0 auto;padding:12px;line-height:1.6}
@@ -110,13 +110,13 @@ figure{margin:8px 0;text-align:center}svg{max-width:100%;height:auto}.matters ol
 section{break-inside:avoid-page}footer{margin-top:28px;text-align:right}.hint{font-size:12px;color:#555}
 @media print{body{padding:0}h2{break-after:avoid}}
 </style></head><body>
-<h1>${escape(campaign.title)}<br>评议结果公示</h1>
-<p class="meta">统计截至 ${escape(asOf)} · 收回评议表 ${results.ballots} 份</p>
+<h1>${escapeHtml(campaign.title)}<br>评议结果公示</h1>
+<p class="meta">统计截至 ${escapeHtml(asOf)} · 收回评议表 ${results.ballots} 份</p>
 <p class="lead">根据评议工作安排，现将评议结果予以公示。满意率、不满意率按有效票计算（“不了解”不计入有效票）；综合得分按各评议人类别的权重加权。</p>
 ${sections.join('\n')}
 ${matters}
 <p class="hint">有效票少于 ${campaign.minValidBallots} 张的评议对象不公示比率与排名。意见建议已转交各评议对象，不予公开。</p>
-<footer>${escape(campaign.organizer)}<br>${escape(asOf.slice(0, 11))}</footer>
+<footer>${escapeHtml(campaign.organizer)}<br>${escapeHtml(asOf.slice(0, 11))}</footer>
 </body></html>
 `;
 }
