@@ -83,7 +83,8 @@ describe('reports', () => {
       '意见建议（内部）',
     ]);
     const orgs = workbook.getWorksheet('基层党组织');
-    const header = (orgs?.getRow(2).values as unknown[]).slice(1);
+    if (!orgs) throw new Error('no 基层党组织 sheet');
+    const header = (orgs.getRow(2).values as unknown[]).slice(1);
     const rowOf = (name: string) => {
       const values = (orgs?.getRows(3, 2) ?? []).map((r) => (r.values as unknown[]).slice(1));
       const row = values.find((v) => v[1] === name) ?? [];
