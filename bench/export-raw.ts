@@ -1,0 +1,132 @@
+// Benchmark: export N raw ballots (anonymized CSV, streamed multipart to the local S3 server): time and peak RSS.
+// Run through `npm run bench`. Prints, for each size, rows/s and the Node process's peak RSS above its baseline,
+// and the ratio of the peaks (flat memory means the ratio stays near 1 while the rows grow tenfold).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createS3Client } from '@pingyi/api/runtime';
+import { createCampaign, createDocumentClient, type Db, ensureTable, toBallotItem } from '@pingyi/data';
+import { Campaign, type CastBallot } from '@pingyi/domain';
+import { runExport } from '@pingyi/reports';
+import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
+import { startLocalS3 } from '../packages/local/src/s3-local.ts';
+
+const definition = Campaign.parse(
+  JSON.parse(readFileSync(new URL('../examples/education-bureau.campaign.json', import.meta.url), 'utf8')),
+);
+const OPTIONS: Record<string, string[]> = {
+  org: ['S', 'B', 'N', 'X'],
+  member: ['S', 'B', 'N', 'X'],
+  cadre: ['S', 'A', 'N', 'X'],
+};
+
+function randomBallot(n: number): CastBallot {
+  const ratings: CastBallot['ratings'] = {};
+  for (const s of definition.subjects) {
+    const options = OPTIONS[s.kind] ?? ['S'];
+    ratings[s.id] = { overall: options[(n * 7 + s.id.length) % options.length] ?? 'S' };
+  }
+  return {
+    group: n % 2 ? 'party' : 'staff',
+    ratings,
+    commented: [],
+    best: n % 3 ? ['教师培训'] : [],
+    worst: [],
+  };
+}
+
+async function seed(db: Db, campaign: string, count: number, offset: number) {
+  const now = new Date();
+  let next = offset;
+  async function worker() {
+    while (next < offset + count) {
+      const start = next;
+      next += 25;
+      const items = [];
+      for (let n = start; n < Math.min(start + 25, offset + count); n++) {
+        items.push({
+          PutRequest: {
+            Item: toBallotItem({
+              campaign,
+              ballotKey: `t.party.${n + 1}`,
+              ballot: randomBallot(n),
+              receipt: 'BENCH-0000',
+              now,
+            }),
+          },
+        });
+      }
+      let request: Record<string, unknown[]> | undefined = { [db.tableName]: items };
+      while (request && Object.keys(request).length > 0) {
+        const { UnprocessedItems } = await db.client.send(
+          new BatchWriteCommand({ RequestItems: request as never }),
+        );
+        request = UnprocessedItems as Record<string, unknown[]> | undefined;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+export async function benchExportRaw(sizes = [10_000, 100_000]) {
+  const dir = mkdtempSync(join(tmpdir(), 'pingyi-bench-'));
+  const dynamo = await startDynamoDbLocal();
+  const s3Server = await startLocalS3(join(dir, 's3'), ['bench-reports']);
+  try {
+    const config = {
+      region: 'cn-north-1',
+      endpoint: dynamo.endpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    };
+    const tableName = `bench-${randomBytes(4).toString('hex')}`;
+    await ensureTable(new DynamoDBClient(config), tableName);
+    const db: Db = { client: createDocumentClient(config), tableName };
+    const store = { s3: createS3Client('cn-north-1', s3Server.endpoint), bucket: 'bench-reports' };
+    const rows: {
+      ballots: number;
+      seconds: number;
+      rowsPerSecond: number;
+      megabytes: number;
+      peakRssMb: number;
+      baseRssMb: number;
+    }[] = [];
+    for (const size of sizes) {
+      const { id } = await createCampaign(db, definition, new Date());
+      await seed(db, id, size, 0);
+      global.gc?.();
+      const base = process.memoryUsage().rss;
+      let peak = base;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }, 20);
+      const started = performance.now();
+      const outcome = await runExport(db, store, {
+        campaignId: id,
+        trigger: 'manual',
+        raw: true,
+        now: new Date(),
+      });
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      const raw =
+        outcome.outcome === 'exported' ? outcome.report.files.find((f) => f.format === 'raw-csv') : undefined;
+      rows.push({
+        ballots: size,
+        seconds: Math.round(seconds * 100) / 100,
+        rowsPerSecond: Math.round(size / seconds),
+        megabytes: Math.round(((raw?.size ?? 0) / 1048576) * 10) / 10,
+        baseRssMb: Math.round(base / 1048576),
+        peakRssMb: Math.round((peak - base) / 1048576),
+      });
+    }
+    return rows;
+  } finally {
+    await s3Server.stop();
+    await dynamo.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
