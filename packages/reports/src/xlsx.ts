@@ -74,12 +74,27 @@ function table(
       cell.border = THIN;
     });
   }
-  headers.forEach((h, i) => {
-    const texts = [h, ...rows.map((r) => (r[i] === null || r[i] === undefined ? '' : String(r[i])))];
-    const width = Math.max(
-      ...texts.map((t) => [...t].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0)),
+  // Fractions print formatted (92.31%, 88.13): 8 characters whatever their precision; counts as they are.
+  const display = (value: string | number | null | undefined) => {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'number') return Number.isInteger(value) ? String(value) : '00000000';
+    return value;
+  };
+  const textWidth = (text: string) => [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  const widths = headers.map((h, i) => {
+    const width = Math.max(textWidth(h), ...rows.map((r) => textWidth(display(r[i]))));
+    return Math.min(Math.max(width + 2, 6), 30);
+  });
+  widths.forEach((width, i) => {
+    sheet.getColumn(i + 1).width = width;
+  });
+  // Excel does not grow a row for wrapped text when it opens a file: give long rows their height.
+  rows.forEach((values, r) => {
+    const lines = Math.max(
+      1,
+      ...values.map((v, i) => Math.ceil(textWidth(display(v)) / Math.max((widths[i] ?? 10) - 1, 1))),
     );
-    sheet.getColumn(i + 1).width = Math.min(Math.max(width + 2, 6), 48);
+    if (lines > 1) sheet.getRow(r + 3).height = 15 * lines;
   });
 }
 
@@ -113,7 +128,11 @@ export async function renderWorkbook({ campaign, results, comments }: WorkbookIn
   ];
   cover.addRow(['评议结果报告']).font = { bold: true, size: 18 };
   cover.addRow([]);
-  for (const row of coverRows) cover.addRow(row).getCell(1).font = { bold: true };
+  for (const values of coverRows) {
+    const row = cover.addRow(values);
+    row.getCell(1).font = { bold: true };
+    row.getCell(2).alignment = { horizontal: 'left' };
+  }
   cover.addRow([]);
   const turnoutHeader = cover.addRow(['评议人类别', '渠道', '权重', '发放', '收回', '参评率']);
   turnoutHeader.font = { bold: true };
