@@ -92,9 +92,9 @@ function addAggregateItem(tally: Tally, item: Record<string, unknown>): void {
   }
 }
 
-/** The live tally of a campaign, read from its aggregates (one query, never a scan of ballots). */
-export async function readTally(db: Db, campaign: string): Promise<Tally> {
-  const tally = emptyTally();
+/** Every aggregate item of a campaign as stored, marks included (one query, never a scan of ballots). */
+export async function readAggregateItems(db: Db, campaign: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   const { pk, skPrefix } = aggregatesOf(campaign);
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -107,11 +107,21 @@ export async function readTally(db: Db, campaign: string): Promise<Tally> {
         ExclusiveStartKey,
       }),
     );
-    for (const item of page.Items ?? []) addAggregateItem(tally, item);
+    items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  return items;
+}
+
+/** The live tally of a campaign, read from its aggregates. */
+export async function readTally(db: Db, campaign: string): Promise<Tally> {
+  const tally = emptyTally();
+  for (const item of await readAggregateItems(db, campaign)) addAggregateItem(tally, item);
   return tally;
 }
+
+export const isCounter = (name: string) => name.startsWith(COUNTER);
+export const isHighWaterMark = (name: string) => name.startsWith(HIGH_WATER);
 
 /** One ballot from the stream, with where it sits in its shard. */
 export interface StreamBallot {

@@ -64,6 +64,11 @@ try {
   process.exit(1);
 }
 
+// Where this run's engines listen, for tools such as `npm run recount`.
+writeFileSync(
+  join(dataDir, 'runtime.json'),
+  JSON.stringify({ baseUrl, dynamoEndpoint: stack.endpoint, s3Endpoint: stack.s3Endpoint, pid: process.pid }, null, 2),
+);
 const demo = await ensureDemoCampaign();
 const server = serve({ fetch: stack.app.fetch, port });
 
