@@ -1,12 +1,43 @@
 // `npm run bench`: every benchmark, one run, printed as tables (figures and ratios measured in this run).
+import { benchCalls } from './calls.ts';
+import { benchColdStart } from './cold-start.ts';
 import { benchExportRaw } from './export-raw.ts';
+import { benchIngest } from './ingest.ts';
 
-console.log('Export of raw anonymized ballots (streamed CSV → multipart upload to the local S3 server)');
-const rows = await benchExportRaw(process.env.BENCH_EXPORT_SIZES?.split(',').map(Number));
-console.table(rows);
-const [small, large] = rows;
-if (small && large) {
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
+
+if (wanted('ingest')) {
   console.log(
-    `ballots ×${(large.ballots / small.ballots).toFixed(0)} → peak RSS above baseline ×${(large.peakRssMb / Math.max(small.peakRssMb, 1)).toFixed(2)}, time ×${(large.seconds / small.seconds).toFixed(2)}`,
+    '\n## Ingest: POST /b/{token} through HTTP ÷ raw conditional PutItem, same DynamoDB Local (goal ≥ 0.8)',
   );
+  const { ingest, lag, statuses } = await benchIngest();
+  console.table(ingest);
+  console.log('HTTP statuses:', statuses);
+  console.log('\n## Aggregation lag: from 201 to visible in GET /results, burst at concurrency 64');
+  console.table([lag]);
+}
+if (wanted('calls')) {
+  console.log('\n## DynamoDB calls (counted with SDK middleware)');
+  const { submit, aggregate } = await benchCalls();
+  console.table(submit);
+  console.table(aggregate);
+}
+if (wanted('export')) {
+  console.log(
+    '\n## Export of raw anonymized ballots (streamed CSV → multipart upload to the local S3 server)',
+  );
+  const rows = await benchExportRaw(process.env.BENCH_EXPORT_SIZES?.split(',').map(Number));
+  console.table(rows);
+  const [small, large] = rows;
+  if (small && large) {
+    const ratio = (large.peakRssMb / Math.max(small.peakRssMb, 1)).toFixed(2);
+    console.log(
+      `ballots ×${(large.ballots / small.ballots).toFixed(0)} → peak RSS above baseline ×${ratio}, time ×${(large.seconds / small.seconds).toFixed(2)}`,
+    );
+  }
+}
+if (wanted('cold-start')) {
+  console.log('\n## Cold start: bundled size and module-init time in a fresh Node process (median of 5)');
+  console.table(await benchColdStart());
 }

@@ -1,6 +1,7 @@
 // What the HTTP app needs from outside, injected so tests and the local runtime can hand in their own.
 import type { Db } from '@pingyi/data';
-import type { ReportStore, RequestExport } from '@pingyi/reports';
+import type { RequestExport } from '@pingyi/reports/events';
+import type { ReportStore } from '@pingyi/reports/links';
 
 export interface AppDeps {
   db: Db;

@@ -1,6 +1,6 @@
 // Asking for an export on AWS: one ExportRequested event on the stack's EventBridge bus.
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, EXPORT_REQUESTED, type RequestExport } from '@pingyi/reports';
+import { EVENT_SOURCE, EXPORT_REQUESTED, type RequestExport } from '@pingyi/reports/events';
 
 export function eventBridgeExportRequester(client: EventBridgeClient, busName: string): RequestExport {
   return async (detail) => {

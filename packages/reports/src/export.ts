@@ -3,7 +3,7 @@
 // with the bucket's lifecycle rule.
 import { createHash, randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   ballotsOf,
@@ -20,13 +20,9 @@ import {
 import { computeResults, type Results } from '@pingyi/domain';
 import { fileStem } from './columns.ts';
 import { rawBallotCsv, renderResultsCsv } from './csv.ts';
+import { contentDisposition, type ReportStore } from './links.ts';
 import { renderNotice } from './notice.ts';
 import { renderWorkbook } from './xlsx.ts';
-
-export interface ReportStore {
-  s3: S3Client;
-  bucket: string;
-}
 
 export interface ExportRequest {
   campaignId: string;
@@ -48,15 +44,6 @@ const CONTENT_TYPES = {
   html: 'text/html; charset=utf-8',
   'raw-csv': 'text/csv; charset=utf-8',
 } as const;
-
-/** Content-Disposition with the Chinese name per RFC 5987/6266, and an ASCII fallback for old clients. */
-export function contentDisposition(name: string, fallback: string): string {
-  const encoded = encodeURIComponent(name).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 

@@ -1,9 +1,22 @@
 // Download links: presigned on demand, short-lived, behind organizer auth (never stored, never long-lived).
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ReportRecord } from '@pingyi/data';
-import type { ReportStore } from './export.ts';
-import { contentDisposition } from './export.ts';
+
+/** Where reports live: the bucket and a client for it. */
+export interface ReportStore {
+  s3: S3Client;
+  bucket: string;
+}
+
+/** Content-Disposition with the Chinese name per RFC 5987/6266, and an ASCII fallback for old clients. */
+export function contentDisposition(name: string, fallback: string): string {
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
 
 /** 15 minutes at most: a link signed with a role's temporary credentials may die earlier, so sign per request. */
 export const LINK_SECONDS = 15 * 60;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listReports, requireCampaign } from '@pingyi/data';
-import { reportLinks } from '@pingyi/reports';
+import { reportLinks } from '@pingyi/reports/links';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
 import { CampaignParams, errorResponse, json } from '../schemas.ts';

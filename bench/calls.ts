@@ -1,0 +1,163 @@
+// Benchmark (deterministic): DynamoDB calls per ballot on the submit path, and aggregate writes per stream batch
+// against the distinct aggregate items the batch touches — counted with SDK middleware, not timed.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createApp } from '@pingyi/api';
+import {
+  aggregateKey,
+  aggregatesOfTally,
+  type Db,
+  ensureTable,
+  fromStreamImage,
+  isBallotInsert,
+} from '@pingyi/data';
+import { tallyOf } from '@pingyi/domain';
+import { createAggregateHandler } from '../functions/aggregate/handler.ts';
+import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
+import { startStreamPoller } from '../packages/local/src/stream-poller.ts';
+import { BODY } from './ingest.ts';
+
+function countingDb(config: object, tableName: string) {
+  const counts = new Map<string, number>();
+  const raw = new DynamoDBClient(config);
+  raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  const db: Db = {
+    client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName,
+  };
+  return { db, counts, take: () => new Map(counts) };
+}
+
+export async function benchCalls(ballots = 300) {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const config = {
+      region: 'cn-north-1',
+      endpoint: dynamo.endpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    };
+    const tableName = 'calls';
+    const streamArn = await ensureTable(new DynamoDBClient(config), tableName);
+    const api = countingDb(config, tableName);
+    const deps = {
+      db: api.db,
+      codeSecret: Buffer.from('bench-secret-bench-secret-bench-secret'),
+      adminToken: 'bench-admin-token-0000',
+      publicUrl: 'http://127.0.0.1',
+      now: () => new Date(),
+    };
+    const app = createApp(deps);
+    const headers = { authorization: `Bearer ${deps.adminToken}`, 'content-type': 'application/json' };
+    const campaign = JSON.parse(
+      readFileSync(new URL('../examples/education-bureau.campaign.json', import.meta.url), 'utf8'),
+    );
+    const hour = 3_600_000;
+    campaign.window = {
+      opensAt: new Date(Date.now() - hour).toISOString(),
+      closesAt: new Date(Date.now() + hour).toISOString(),
+    };
+    const post = async (path: string, body?: unknown) =>
+      (
+        await app.request(path, { method: 'POST', headers, ...(body ? { body: JSON.stringify(body) } : {}) })
+      ).json();
+    const { id } = (await post('/api/campaigns', campaign)) as { id: string };
+    await post(`/api/campaigns/${id}/open`);
+    const { codes } = (await post(`/api/campaigns/${id}/codes`, { group: 'party', count: ballots * 2 })) as {
+      codes: { token: string }[];
+    };
+
+    const submit = [];
+    for (const [scenario, withComment] of [
+      ['ballot without comments', false],
+      ['ballot with a comment (ratings + comment in one transaction)', true],
+    ] as const) {
+      const before = api.take();
+      for (let i = 0; i < ballots; i++) {
+        const token = codes[i + (withComment ? ballots : 0)]?.token;
+        const body = withComment
+          ? { ...BODY, answers: { ...BODY.answers, 'org-edu': { overall: 'S', comment: '希望多下基层' } } }
+          : BODY;
+        const response = await app.request(`/b/${token}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...body, submissionId: randomUUID() }),
+        });
+        if (response.status !== 201) throw new Error(`vote failed: ${response.status}`);
+      }
+      const delta = (name: string) => ((api.counts.get(name) ?? 0) - (before.get(name) ?? 0)) / ballots;
+      submit.push({
+        scenario,
+        ballots,
+        'reads/ballot': delta('GetItemCommand'),
+        'writes/ballot': delta('PutItemCommand') + delta('TransactWriteItemsCommand'),
+        'other calls/ballot': delta('QueryCommand') + delta('UpdateItemCommand') + delta('ScanCommand'),
+      });
+    }
+
+    // Aggregation of everything above, in stream batches of up to 100 records.
+    const aggregator = countingDb(config, tableName);
+    const handle = createAggregateHandler(aggregator.db);
+    const batches: { ballots: number; items: number; writes: number }[] = [];
+    const poller = startStreamPoller({
+      streams: new DynamoDBStreamsClient(config),
+      streamArn,
+      filter: isBallotInsert,
+      intervalMs: 50,
+      batchSize: 100,
+      handler: async (event) => {
+        const before = aggregator.counts.get('UpdateItemCommand') ?? 0;
+        const decoded = event.Records.map((r) =>
+          fromStreamImage(r.dynamodb?.NewImage as Record<string, AttributeValue>),
+        );
+        const items = new Set(
+          aggregatesOfTally(tallyOf(decoded.map((d) => d.ballot))).map((a) => aggregateKey(id, a.scope).sk),
+        ).size;
+        const response = await handle(event);
+        batches.push({
+          ballots: event.Records.length,
+          items,
+          writes: (aggregator.counts.get('UpdateItemCommand') ?? 0) - before,
+        });
+        return response;
+      },
+    });
+    await poller.idle();
+    await poller.stop();
+    const total = batches.reduce(
+      (sum, b) => ({
+        ballots: sum.ballots + b.ballots,
+        items: sum.items + b.items,
+        writes: sum.writes + b.writes,
+      }),
+      {
+        ballots: 0,
+        items: 0,
+        writes: 0,
+      },
+    );
+    const aggregate = [
+      {
+        batches: batches.length,
+        'ballots/batch': Math.round((total.ballots / batches.length) * 10) / 10,
+        'distinct items/batch': Math.round((total.items / batches.length) * 10) / 10,
+        'UpdateItem/batch': Math.round((total.writes / batches.length) * 10) / 10,
+        'max writes ÷ items in a batch': Math.max(...batches.map((b) => b.writes / b.items)),
+        'UpdateItem/ballot': Math.round((total.writes / total.ballots) * 1000) / 1000,
+      },
+    ];
+    return { submit, aggregate };
+  } finally {
+    await dynamo.stop();
+  }
+}

@@ -1,0 +1,143 @@
+// Benchmark: ballots/s through HTTP (POST /b/{token}) ÷ raw conditional PutItem/s of same-size items on the same
+// DynamoDB Local at the same concurrency, back-to-back; and the lag from 201 to visible in results under a burst.
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, toBallotItem } from '@pingyi/data';
+import type { CastBallot } from '@pingyi/domain';
+import { percentile, pool, type Runtime, startRuntime } from './runtime.ts';
+
+/** A full ballot of the party group: every subject rated, two items, one matter. */
+export const BODY = {
+  answers: {
+    'org-edu': { overall: 'S', items: { p1: 'S', p2: 'B' } },
+    'org-school': { overall: 'B' },
+    'm-li': { overall: 'S' },
+    'm-wang': { overall: 'X' },
+    'c-chen': { overall: 'A' },
+    'c-zhao': { overall: 'N' },
+  },
+  matters: { best: ['营养午餐改善'], worst: ['校车安全管理'], otherBest: '', otherWorst: '' },
+};
+const CAST: CastBallot = {
+  group: 'party',
+  ratings: Object.fromEntries(
+    Object.entries(BODY.answers).map(([s, a]) => [
+      s,
+      { overall: a.overall, ...('items' in a ? a.items : {}) },
+    ]),
+  ),
+  commented: [],
+  best: BODY.matters.best,
+  worst: BODY.matters.worst,
+};
+
+async function issue(runtime: Runtime, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  while (tokens.length < count) {
+    const batch = Math.min(5000, count - tokens.length);
+    const { codes } = await runtime.organizer<{ codes: { token: string }[] }>(
+      'POST',
+      `/api/campaigns/${runtime.demo.id}/codes`,
+      { group: 'party', count: batch },
+    );
+    tokens.push(...codes.map((c) => c.token));
+  }
+  return tokens;
+}
+
+export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 2000) {
+  const runtime = await startRuntime();
+  try {
+    const db = createDocumentClient({
+      region: 'cn-north-1',
+      endpoint: runtime.dynamoEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const rawPut = async () => {
+      const item = toBallotItem({
+        campaign: 'bench000',
+        ballotKey: `t.party.${randomUUID()}`,
+        ballot: CAST,
+        receipt: 'ABCD-EFGH',
+        submissionId: randomUUID(),
+        now: new Date(),
+      });
+      await db.send(
+        new PutCommand({ TableName: 'pingyi', Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    };
+    const statuses = new Map<number, number>();
+    const vote = async (token: string) => {
+      const response = await fetch(`${runtime.baseUrl}/b/${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...BODY, submissionId: randomUUID() }),
+      });
+      await response.arrayBuffer();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    };
+
+    // Warm both paths (JIT, JVM, connection pools) before measuring.
+    const warm = await issue(runtime, 300);
+    await pool(300, 16, () => rawPut());
+    await pool(300, 16, (i) => vote(warm[i] ?? ''));
+
+    const ingest = [];
+    for (const concurrency of levels) {
+      const tokens = await issue(runtime, perPhase);
+      const rawBefore = perPhase / (await pool(perPhase, concurrency, () => rawPut()));
+      const http = perPhase / (await pool(perPhase, concurrency, (i) => vote(tokens[i] ?? '')));
+      const rawAfter = perPhase / (await pool(perPhase, concurrency, () => rawPut()));
+      const raw = (rawBefore + rawAfter) / 2;
+      ingest.push({
+        concurrency,
+        ballots: perPhase,
+        httpBallotsPerSecond: Math.round(http),
+        rawPutsPerSecond: Math.round(raw),
+        ratio: Math.round((http / raw) * 100) / 100,
+      });
+    }
+
+    // Aggregation lag: a burst at concurrency 64; the k-th accepted ballot is visible once results count k.
+    const tokens = await issue(runtime, burst);
+    const results = () =>
+      runtime
+        .organizer<{ ballots: number }>('GET', `/api/campaigns/${runtime.demo.id}/results`)
+        .then((r) => r.ballots);
+    const baseline = await results();
+    const accepted: number[] = [];
+    const seen: { at: number; count: number }[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        seen.push({ at: performance.now(), count: (await results()) - baseline });
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    await pool(burst, 64, async (i) => {
+      await vote(tokens[i] ?? '');
+      accepted.push(performance.now());
+    });
+    for (let i = 0; i < 2400; i++) {
+      if ((seen.at(-1)?.count ?? 0) >= burst) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    polling = false;
+    await poller;
+    accepted.sort((a, b) => a - b);
+    const lags = accepted.map((at, k) => {
+      const visible = seen.find((s) => s.count >= k + 1 && s.at >= at);
+      return visible ? visible.at - at : Number.NaN;
+    });
+    const lag = {
+      burst,
+      p50Ms: Math.round(percentile(lags, 50)),
+      p95Ms: Math.round(percentile(lags, 95)),
+      maxMs: Math.round(Math.max(...lags)),
+      notVisible: lags.filter(Number.isNaN).length,
+    };
+    return { ingest, lag, statuses: Object.fromEntries(statuses) };
+  } finally {
+    await runtime.stop();
+  }
+}

@@ -1,0 +1,99 @@
+// Starts `npm start`'s runtime (packages/local/src/start.ts) as its own process, as the API runs on its own
+// Lambda: load is generated from the benchmark process, so client and server do not share an event loop.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ADMIN = 'bench-organizer-token-0123456789';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Runtime {
+  baseUrl: string;
+  dynamoEndpoint: string;
+  demo: { id: string };
+  organizer<T>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(): Promise<Runtime> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pingyi-bench-runtime-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/local/src/start.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PINGYI_DATA_DIR: dataDir,
+      PINGYI_ADMIN_TOKEN: ADMIN,
+      PINGYI_EXPORT_INTERVAL_MS: '0',
+      PINGYI_LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const demoFile = join(dataDir, 'demo.json');
+  for (let i = 0; i < 600 && !existsSync(demoFile); i++) {
+    if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // demo.json is written last, after the server is listening
+  const runtime = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8'));
+  const demo = JSON.parse(readFileSync(demoFile, 'utf8'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if ((await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    baseUrl,
+    dynamoEndpoint: runtime.dynamoEndpoint,
+    demo,
+    async organizer<T>(method: string, path: string, body?: unknown) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `count` tasks with at most `concurrency` in flight; returns how long it took in seconds. */
+export async function pool(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
