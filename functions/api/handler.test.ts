@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { createApp, signCode } from '@pingyi/api';
+import { clearCampaignCache, createApp, signCode } from '@pingyi/api';
 import { Campaign } from '@pingyi/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ const submit = () =>
 
 beforeEach(() => {
   mock.reset();
+  clearCampaignCache();
   mock.on(GetCommand).resolves({
     Item: {
       id: '0a1b2c3d',
@@ -53,11 +54,14 @@ beforeEach(() => {
 });
 
 describe('submit path error handling', () => {
-  it('does one read and one conditional write for an accepted ballot', async () => {
+  it('does at most one read and one conditional write per ballot, and no read while the campaign is cached', async () => {
     mock.on(PutCommand).resolves({});
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
     expect(mock).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect((await submit()).status).toBe(201);
+    expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(PutCommand, 2);
     expect(mock).toHaveReceivedCommandWith(PutCommand, {
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -91,6 +95,5 @@ describe('submit path error handling', () => {
     const second = await submit();
     expect(second.status).toBe(409);
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('code_used');
-    expect(mock).toHaveReceivedCommandTimes(GetCommand, 2);
   });
 });

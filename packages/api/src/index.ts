@@ -1,5 +1,6 @@
 // The api package: the Hono app and what the Lambda adapters and the local runtime need to run it.
 export { type App, createApp } from './app.tsx';
+export { CAMPAIGN_CACHE_MS, clearCampaignCache } from './campaign-cache.ts';
 export { signCode, verifyCode } from './codes.ts';
 export {
   buildRuntimeConfig,

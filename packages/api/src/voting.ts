@@ -1,8 +1,9 @@
 // Voting: from a scanned code to a counted ballot. One campaign read, one conditional write.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type CampaignRecord, castBallot, codeBallot, getCampaign, hasVoted, openBallot } from '@pingyi/data';
+import { type CampaignRecord, castBallot, codeBallot, hasVoted, openBallot } from '@pingyi/data';
 import { Ballot, type BallotIssue, checkBallot, type Group, windowState } from '@pingyi/domain';
 import type { z } from 'zod';
+import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';
 import type { AppDeps } from './deps.ts';
 import { CodeUsedError, ForgedCodeError, type Issue, NotOpenError, ValidationError } from './errors.ts';
@@ -21,15 +22,21 @@ const FORGED = '这个评议码无效，请核对二维码是否完整，或向�
 export async function resolveVoter(deps: AppDeps, token: string): Promise<Voter> {
   const claims = verifyCode(deps.codeSecret, token);
   if (!claims) throw new ForgedCodeError(FORGED);
-  const record = await getCampaign(deps.db, claims.campaign);
-  const group = record?.definition.groups[claims.groupIndex];
+  const now = deps.now();
+  let record = await cachedCampaign(deps.db, claims.campaign);
+  let group = record?.definition.groups[claims.groupIndex];
+  // A code issued after the cached read: read again before calling it forged.
+  if (record && group && claims.serial > (record.issued[group.id] ?? 0)) {
+    record = await cachedCampaign(deps.db, claims.campaign, true);
+    group = record?.definition.groups[claims.groupIndex];
+  }
   if (!record || !group) throw new ForgedCodeError(FORGED);
   if (claims.serial === 0) {
     if (group.channel !== 'open') throw new ForgedCodeError(FORGED);
   } else if (group.channel === 'open' || claims.serial > (record.issued[group.id] ?? 0)) {
     throw new ForgedCodeError(FORGED);
   }
-  ensureVotingOpen(record, deps.now());
+  ensureVotingOpen(record, now);
   const voter: Voter = { campaignId: claims.campaign, record, group };
   if (claims.serial > 0) voter.codeKey = codeBallot(group.id, claims.serial);
   return voter;

@@ -1,6 +1,7 @@
 // Campaign routes for organizers: create from a definition, read, list, open and close, audit trail.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createCampaign, listAudit, listCampaigns, requireCampaign, setCampaignStatus } from '@pingyi/data';
+import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { logger } from '../logger.ts';
 import {
@@ -85,15 +86,22 @@ export function campaignRoutes(deps: AppDeps) {
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
-  app.openapi(statusRoute('open'), async (c) =>
-    c.json(await setCampaignStatus(deps.db, c.req.valid('param').id, 'open', deps.now()), 200),
-  );
+  app.openapi(statusRoute('open'), async (c) => {
+    const { id } = c.req.valid('param');
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now());
+    forgetCampaign(deps.db, id);
+    return c.json(record, 200);
+  });
   app.openapi(statusRoute('close'), async (c) => {
     const { id } = c.req.valid('param');
     const record = await setCampaignStatus(deps.db, id, 'closed', deps.now());
+    forgetCampaign(deps.db, id);
     // The final report. If asking fails, closing still stands: the schedule exports closed campaigns it missed.
     await deps.requestExport?.({ campaignId: id, trigger: 'close' }).catch((error: unknown) => {
-      logger.error('export on close not requested; the schedule will retry', { campaignId: id, error: String(error) });
+      logger.error('export on close not requested; the schedule will retry', {
+        campaignId: id,
+        error: String(error),
+      });
     });
     return c.json(record, 200);
   });
