@@ -36,6 +36,10 @@ export class ForgedCodeError extends ApiError {
 export class CodeUsedError extends ApiError {
   readonly code = 'code_used';
 }
+/** A device that voted on an open link (its signed cookie says so) submits again: a used ballot, like a code. */
+export class DeviceVotedError extends ApiError {
+  readonly code = 'code_used';
+}
 export class NotOpenError extends ApiError {
   readonly code = 'not_open';
   constructor(
@@ -47,6 +51,9 @@ export class NotOpenError extends ApiError {
 }
 export class PayloadTooLargeError extends ApiError {
   readonly code = 'payload_too_large';
+}
+export class UnsupportedMediaTypeError extends ApiError {
+  readonly code = 'unsupported_media_type';
 }
 export class RateLimitedError extends ApiError {
   readonly code = 'rate_limited';

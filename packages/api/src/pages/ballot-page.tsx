@@ -1,155 +1,269 @@
-// The ballot page (评议表): every subject the voter's group evaluates, matters and comments, as a plain form.
+// The ballot page (评议表): one card per subject the voter's group evaluates, the matters, comments; a plain
+// form that works without JavaScript, with the words the script needs carried in data attributes.
 import {
   type Campaign,
   COMMENT_MAX,
   type Group,
   kindOf,
   OTHER_MAX,
+  OVERALL,
   questionsOf,
+  type Scale,
+  type Subject,
   subjectsFor,
 } from '@pingyi/domain';
 import type { Issue } from '../errors.ts';
 import type { FormValues } from '../form.ts';
 import { Layout } from './layout.tsx';
+import { SuccessCard } from './message-page.tsx';
+import { fill, type Lang, type Texts, texts } from './text.ts';
 
 export interface BallotPageProps {
   campaign: Campaign;
   group: Group;
   action: string;
   submissionId: string;
+  lang?: Lang;
+  /** what the voter had chosen, when the page comes back with issues */
   values?: FormValues;
   issues?: Issue[];
 }
 
-export function BallotPage({ campaign, group, action, submissionId, values, issues }: BallotPageProps) {
+interface ShownIssue {
+  target: string;
+  text: string;
+}
+
+/** Issues as the voter reads them: a missing overall rating names its subject in the page's language. */
+function shownIssues(issues: Issue[], subjects: Subject[], t: Texts): ShownIssue[] {
+  return issues.map((issue) => {
+    const [root, subjectId, question] = issue.path.split('.');
+    const subject = root === 'answers' ? subjects.find((s) => s.id === subjectId) : undefined;
+    if (subject && question === OVERALL) {
+      return { target: `s-${subject.id}`, text: fill(t.missing, { name: subject.name }) };
+    }
+    const target = subject ? `s-${subject.id}` : root === 'matters' ? 'matters' : 'ballot';
+    return { target, text: issue.message };
+  });
+}
+
+/** The labels of "don't know" options (不了解) this ballot offers, to explain that they are not counted. */
+function abstainLabels(campaign: Campaign, subjects: Subject[]): string[] {
+  const labels = new Set<string>();
+  for (const kindId of new Set(subjects.map((s) => s.kind))) {
+    for (const q of questionsOf(campaign, kindOf(campaign, kindId))) {
+      for (const o of q.scale.options) if (o.category === 'abstain') labels.add(o.label);
+    }
+  }
+  return [...labels];
+}
+
+function Options(props: { name: string; scale: Scale; chosen?: string | undefined; required?: boolean }) {
+  return (
+    <div class="opts">
+      {props.scale.options.map((o) => (
+        <label class={o.category === 'abstain' ? 'opt abstain' : 'opt'}>
+          <input
+            type="radio"
+            name={props.name}
+            value={o.id}
+            required={props.required ?? false}
+            checked={props.chosen === o.id}
+          />
+          <span>{o.label}</span>
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function SubjectCard(props: {
+  campaign: Campaign;
+  subject: Subject;
+  answer: FormValues['answers'][string] | undefined;
+  missing: boolean;
+  t: Texts;
+}) {
+  const { campaign, subject, answer, t } = props;
+  const kind = kindOf(campaign, subject.kind);
+  const [overall, ...items] = questionsOf(campaign, kind);
+  const commentId = `c-${subject.id}`;
+  return (
+    <section
+      class={props.missing ? 'card subject missing' : 'card subject'}
+      id={`s-${subject.id}`}
+      data-name={subject.name}
+      aria-labelledby={`h-${subject.id}`}
+    >
+      <h2 id={`h-${subject.id}`}>{subject.name}</h2>
+      <p class="sub">{[kind.label, subject.title, subject.unit].filter(Boolean).join(' · ')}</p>
+      {overall ? (
+        <fieldset class="overall">
+          <legend>
+            {overall.label}
+            <small>{t.required}</small>
+          </legend>
+          <Options name={`a.${subject.id}`} scale={overall.scale} chosen={answer?.overall} required />
+          <p class="miss">{t.missingHere}</p>
+        </fieldset>
+      ) : null}
+      {items.length > 0 ? (
+        <details class="items" open={Object.keys(answer?.items ?? {}).length > 0}>
+          <summary>{fill(t.items, { count: items.length })}</summary>
+          {items.map((q) => (
+            <fieldset>
+              <legend>{q.label}</legend>
+              <Options name={`a.${subject.id}.${q.id}`} scale={q.scale} chosen={answer?.items?.[q.id]} />
+            </fieldset>
+          ))}
+        </details>
+      ) : null}
+      <div class="field">
+        <label for={commentId}>{t.comment}</label>
+        <textarea
+          id={commentId}
+          name={`c.${subject.id}`}
+          maxlength={COMMENT_MAX}
+          rows={3}
+          aria-describedby={`${commentId}-count`}
+        >
+          {answer?.comment ?? ''}
+        </textarea>
+        <span class="count" id={`${commentId}-count`}>
+          {fill(t.countIdle, { max: COMMENT_MAX })}
+        </span>
+      </div>
+    </section>
+  );
+}
+
+function MattersCard(props: { matters: NonNullable<Campaign['matters']>; values?: FormValues; t: Texts }) {
+  const { matters, values, t } = props;
+  return (
+    <section class="card" id="matters" aria-labelledby="h-matters">
+      <h2 id="h-matters">{t.matters}</h2>
+      {(['best', 'worst'] as const).map((side) => {
+        const prompt =
+          side === 'best'
+            ? (matters.bestPrompt ?? '您最满意的事项')
+            : (matters.worstPrompt ?? '您最不满意的事项');
+        const chosen = (side === 'best' ? values?.best : values?.worst) ?? [];
+        const otherName = side === 'best' ? 'otherBest' : 'otherWorst';
+        const other = side === 'best' ? values?.otherBest : values?.otherWorst;
+        return (
+          <fieldset data-max={matters.maxPicks}>
+            <legend>
+              {prompt}
+              <small>{fill(t.mattersPick, { max: matters.maxPicks })}</small>
+            </legend>
+            {matters.options.length > 0 ? (
+              <div class="opts">
+                {matters.options.map((option) => (
+                  <label class="opt">
+                    <input type="checkbox" name={side} value={option} checked={chosen.includes(option)} />
+                    <span>{option}</span>
+                  </label>
+                ))}
+              </div>
+            ) : null}
+            {matters.allowOther ? (
+              <div class="field">
+                <label for={`o-${side}`}>{fill(t.other, { max: OTHER_MAX })}</label>
+                <input
+                  type="text"
+                  id={`o-${side}`}
+                  name={otherName}
+                  maxlength={OTHER_MAX}
+                  value={other ?? ''}
+                />
+              </div>
+            ) : null}
+          </fieldset>
+        );
+      })}
+    </section>
+  );
+}
+
+export function BallotPage(props: BallotPageProps) {
+  const { campaign, group, action, submissionId, values, lang = 'zh-CN' } = props;
+  const t = texts[lang];
   const subjects = subjectsFor(campaign, group);
+  const issues = shownIssues(props.issues ?? [], subjects, t);
+  const missing = new Set(
+    (props.issues ?? []).filter((i) => i.path.endsWith(`.${OVERALL}`)).map((i) => i.path.split('.')[1]),
+  );
+  const answered = subjects.filter((s) => values?.answers[s.id]?.overall).length;
+  const abstain = abstainLabels(campaign, subjects);
   const matters = campaign.matters;
   return (
-    <Layout title={campaign.title}>
-      <h1>{campaign.title}</h1>
-      <p class="muted">
-        {campaign.organizer} · 评议人类别：{group.label}
-      </p>
-      <p>
-        请对下列 {subjects.length}{' '}
-        个评议对象逐一作出评价。“不了解”不计入有效票。本表不记录您的姓名，评议匿名进行。
-      </p>
-      {issues && issues.length > 0 ? (
-        <div class="errors" role="alert">
-          <strong>还有 {issues.length} 处需要处理：</strong>
-          <ul>
-            {issues.map((i) => (
-              <li>{i.message}</li>
-            ))}
-          </ul>
+    <Layout title={campaign.title} lang={lang} campaign={campaign} campaignHeading script>
+      <div id="progress" class="progress" hidden>
+        <span>{fill(t.progress, { done: answered, total: subjects.length })}</span>
+        <progress max={subjects.length} value={answered} aria-hidden="true" />
+      </div>
+      <main class="wrap">
+        <div class="intro">
+          <p class="muted">{fill(t.group, { group: group.label })}</p>
+          <p>{fill(t.intro, { count: subjects.length })}</p>
+          {abstain.length > 0 ? <p>{fill(t.abstain, { labels: abstain.join('”“') })}</p> : null}
+          <p class="muted">{t.anonymous}</p>
         </div>
-      ) : null}
-      <form method="post" action={action} accept-charset="utf-8">
-        <input type="hidden" name="submissionId" value={submissionId} />
-        {subjects.map((subject) => {
-          const kind = kindOf(campaign, subject.kind);
-          const [overall, ...items] = questionsOf(campaign, kind);
-          const answer = values?.answers[subject.id];
-          return (
-            <section class="card" id={`s-${subject.id}`}>
-              <h2>{subject.name}</h2>
-              <p class="muted">{[kind.label, subject.title, subject.unit].filter(Boolean).join(' · ')}</p>
-              {overall ? (
-                <fieldset>
-                  <legend>{overall.label}（必选）</legend>
-                  <div class="options">
-                    {overall.scale.options.map((o) => (
-                      <label>
-                        <input
-                          type="radio"
-                          name={`a.${subject.id}`}
-                          value={o.id}
-                          required
-                          checked={answer?.overall === o.id}
-                        />
-                        {o.label}
-                      </label>
-                    ))}
-                  </div>
-                </fieldset>
-              ) : null}
-              {items.length > 0 ? (
-                <details open={Object.keys(answer?.items ?? {}).length > 0}>
-                  <summary>分项评价（选填，{items.length} 项）</summary>
-                  {items.map((q) => (
-                    <fieldset>
-                      <legend>{q.label}</legend>
-                      <div class="options">
-                        {q.scale.options.map((o) => (
-                          <label>
-                            <input
-                              type="radio"
-                              name={`a.${subject.id}.${q.id}`}
-                              value={o.id}
-                              checked={answer?.items?.[q.id] === o.id}
-                            />
-                            {o.label}
-                          </label>
-                        ))}
-                      </div>
-                    </fieldset>
-                  ))}
-                </details>
-              ) : null}
-              <label>
-                意见建议（选填，不超过 {COMMENT_MAX} 字）
-                <textarea name={`c.${subject.id}`} maxlength={COMMENT_MAX} rows={2}>
-                  {answer?.comment ?? ''}
-                </textarea>
-              </label>
-            </section>
-          );
-        })}
-        {matters && matters.options.length > 0 ? (
-          <section class="card">
-            {(['best', 'worst'] as const).map((side) => {
-              const prompt =
-                side === 'best'
-                  ? (matters.bestPrompt ?? '您最满意的事项')
-                  : (matters.worstPrompt ?? '您最不满意的事项');
-              const chosen = side === 'best' ? values?.best : values?.worst;
-              const other = side === 'best' ? values?.otherBest : values?.otherWorst;
-              return (
-                <fieldset>
-                  <legend>
-                    {prompt}（选填，最多 {matters.maxPicks} 项）
-                  </legend>
-                  <div class="options">
-                    {matters.options.map((option) => (
-                      <label>
-                        <input
-                          type="checkbox"
-                          name={side}
-                          value={option}
-                          checked={chosen?.includes(option) ?? false}
-                        />
-                        {option}
-                      </label>
-                    ))}
-                  </div>
-                  {matters.allowOther ? (
-                    <label>
-                      其他（自填）
-                      <input
-                        type="text"
-                        name={side === 'best' ? 'otherBest' : 'otherWorst'}
-                        maxlength={OTHER_MAX}
-                        value={other ?? ''}
-                      />
-                    </label>
-                  ) : null}
-                </fieldset>
-              );
-            })}
-          </section>
-        ) : null}
-        <button type="submit">提交评议</button>
-      </form>
+        <div id="issues" class="issues" role="alert" tabindex={-1} hidden={issues.length === 0}>
+          {issues.length > 0 ? (
+            <>
+              <p>
+                <strong>{fill(t.issuesTitle, { n: issues.length })}</strong>
+              </p>
+              <ul>
+                {issues.map((issue) => (
+                  <li>
+                    <a href={`#${issue.target}`}>{issue.text}</a>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </div>
+        <form
+          id="ballot"
+          method="post"
+          action={action}
+          accept-charset="utf-8"
+          novalidate
+          data-answered={values ? '' : undefined}
+          data-t-progress={t.progress}
+          data-t-missing={t.missing}
+          data-t-issues={t.issuesTitle}
+          data-t-count={t.count}
+          data-t-sending={t.sending}
+          data-t-retrying={t.retrying}
+          data-t-offline={t.offline}
+          data-t-resume={t.resume}
+          data-t-too-large={t.tooLarge}
+        >
+          <input type="hidden" name="submissionId" value={submissionId} />
+          {subjects.map((subject) => (
+            <SubjectCard
+              campaign={campaign}
+              subject={subject}
+              answer={values?.answers[subject.id]}
+              missing={missing.has(subject.id)}
+              t={t}
+            />
+          ))}
+          {matters && (matters.options.length > 0 || matters.allowOther) ? (
+            <MattersCard matters={matters} t={t} {...(values ? { values } : {})} />
+          ) : null}
+          <div class="actions">
+            <p id="status" class="status" role="status" />
+            <button type="submit">{t.submit}</button>
+          </div>
+        </form>
+        <template id="done-template">
+          <SuccessCard lang={lang} receipt="" />
+        </template>
+      </main>
     </Layout>
   );
 }

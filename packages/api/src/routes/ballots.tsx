@@ -1,17 +1,33 @@
-// Evaluator routes: the ballot page behind a code, and the submit that accepts JSON or a plain HTML form.
+// Evaluator routes: the ballot page behind a code or an open link, the submit that takes JSON or a plain HTML
+// form and answers in kind, the page's script, and on open links one ballot per device and a per-source limit.
 import { randomBytes } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { BALLOT_BODY_MAX } from '@pingyi/domain';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
+import { assetRoutes } from '../assets/index.ts';
+import { verifyCode } from '../codes.ts';
 import type { AppDeps } from '../deps.ts';
-import { MalformedBodyError, PayloadTooLargeError, ValidationError } from '../errors.ts';
+import { isSameSubmission, type OpenLink, readDeviceMark, setDeviceMark } from '../device-cookie.ts';
+import {
+  ApiError,
+  DeviceVotedError,
+  MalformedBodyError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ValidationError,
+} from '../errors.ts';
+import { evaluatorHeaders } from '../evaluator-headers.ts';
 import { ballotFromForm, formValuesOf } from '../form.ts';
-import { statusOf } from '../on-error.ts';
+import { statusOf, toApiError } from '../on-error.ts';
 import { BallotPage } from '../pages/ballot-page.tsx';
-import { MessagePage, thanksMessage } from '../pages/message-page.tsx';
+import { documentOf } from '../pages/layout.tsx';
+import { ErrorPage, SuccessPage } from '../pages/message-page.tsx';
+import { langOf } from '../pages/text.ts';
+import { OPEN_LINK_LIMIT, type RateLimit, RateLimiter, sourceAddress, sourceKey } from '../rate-limit.ts';
 import { BallotBody, errorResponse, json, Receipt, TokenParams } from '../schemas.ts';
-import { ensureNotVoted, resolveVoter, submitBallot } from '../voting.ts';
+import { ensureNotVoted, resolveVoter, submitBallot, type Voter } from '../voting.ts';
 
 const tags = ['ballots'];
 
@@ -19,12 +35,12 @@ const page = createRoute({
   method: 'get',
   path: '/b/{token}',
   tags,
-  summary: '评议表页面（HTML，zh-CN）',
+  summary: '评议表页面（HTML，zh-CN；浏览器偏好英文时界面为 en）',
   request: { params: TokenParams },
   responses: {
     200: { description: 'the ballot page', content: { 'text/html': { schema: { type: 'string' } } } },
     403: { description: 'forged code' },
-    409: { description: 'code already used' },
+    409: { description: 'code already used, or this device already voted on the open link' },
     410: { description: 'campaign not open (closed, or outside its window)' },
   },
 });
@@ -43,47 +59,101 @@ const submit = createRoute({
     200: json(Receipt, 'a retry with the same submissionId: the original receipt'),
     400: errorResponse('invalid ballot; issues say what to fix, in Chinese'),
     403: errorResponse('forged code'),
-    409: errorResponse('code already used'),
+    409: errorResponse('code already used, or this device already voted on the open link'),
     410: errorResponse('campaign not open'),
     413: errorResponse('body over 64 KiB'),
-    429: errorResponse('too many requests'),
+    429: errorResponse('too many submits from one source on an open link; see Retry-After'),
   },
 });
 
 const isJson = (c: Context) =>
   (c.req.header('content-type') ?? '').toLowerCase().includes('application/json');
 const newSubmissionId = () => randomBytes(18).toString('base64url');
+const langOfRequest = (c: Context) => langOf(c.req.header('accept-language'));
 
-export function ballotRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono();
+const DEVICE_VOTED = '本设备已经提交过本次评议，每台设备只能提交一次。感谢您的参与！';
+
+/** The open link a voter came through, if any: where the device cookie lives. */
+function openLinkOf(voter: Voter, token: string): OpenLink | undefined {
+  if (voter.group.channel !== 'open') return undefined;
+  return {
+    campaign: voter.campaignId,
+    group: voter.group.id,
+    path: `/b/${token}`,
+    closesAt: voter.record.definition.window.closesAt,
+  };
+}
+
+const submissionIdOf = (body: unknown) => {
+  const id = (body as { submissionId?: unknown } | null)?.submissionId;
+  return typeof id === 'string' ? id : '';
+};
+
+export interface BallotRouteOptions {
+  /** per source and campaign, on open links only; codes are single-use already */
+  openLinkLimit?: RateLimit;
+}
+
+export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
+  const app = new OpenAPIHono<{ Variables: { voter: Voter | undefined } }>();
   // Documented here, handled below by hand: the same route takes JSON and HTML forms, and answers in kind.
   app.openAPIRegistry.registerPath(page);
   app.openAPIRegistry.registerPath(submit);
 
-  app.use('/b/*', async (c, next) => {
+  const limiter = new RateLimiter(options.openLinkLimit ?? OPEN_LINK_LIMIT);
+  /** Before any read or parse: a flood on an open link costs one HMAC per request. */
+  const limitOpenLinks: MiddlewareHandler = async (c, next) => {
+    const claims = verifyCode(deps.codeSecret, c.req.param('token') ?? '');
+    if (claims?.serial === 0) {
+      const key = sourceKey(deps.codeSecret, claims.campaign, sourceAddress(c));
+      const taken = limiter.take(key, deps.now());
+      if (!taken.ok) {
+        c.header('Retry-After', String(taken.retryAfterSeconds));
+        throw new RateLimitedError('提交太频繁，请稍后再试');
+      }
+    }
     await next();
-    c.header('Cache-Control', 'no-store');
-    c.header('Referrer-Policy', 'no-referrer');
+  };
+
+  app.use('/assets/*', compress());
+  app.route('/', assetRoutes());
+  app.use('/b/*', evaluatorHeaders, compress());
+
+  // A page request that ends in a known error gets that error's page in the reader's language; the status
+  // still comes from on-error.ts. JSON requests and unknown errors go on to the app's one error handler.
+  app.onError((raw, c) => {
+    const error = toApiError(raw);
+    if (!(error instanceof ApiError) || isJson(c) || !c.req.path.startsWith('/b/')) throw raw;
+    const campaign = c.get('voter')?.record.definition;
+    return c.html(
+      documentOf(<ErrorPage error={error} lang={langOfRequest(c)} campaign={campaign} />),
+      statusOf(error),
+    );
   });
 
   app.get('/b/:token', async (c) => {
     const token = c.req.param('token');
     const voter = await resolveVoter(deps, token);
+    c.set('voter', voter);
     await ensureNotVoted(deps, voter);
+    const link = openLinkOf(voter, token);
+    if (link && readDeviceMark(deps.codeSecret, link, c)) throw new DeviceVotedError(DEVICE_VOTED);
     return c.html(
-      `<!DOCTYPE html>${(
+      documentOf(
         <BallotPage
           campaign={voter.record.definition}
           group={voter.group}
           action={`/b/${token}`}
           submissionId={newSubmissionId()}
-        />
-      )}`,
+          lang={langOfRequest(c)}
+        />,
+      ),
     );
   });
 
   app.post(
     '/b/:token',
+    limitOpenLinks,
     bodyLimit({
       maxSize: BALLOT_BODY_MAX,
       onError: () => {
@@ -93,43 +163,64 @@ export function ballotRoutes(deps: AppDeps) {
     async (c) => {
       const token = c.req.param('token');
       const voter = await resolveVoter(deps, token);
-      if (isJson(c)) {
-        let body: unknown;
+      c.set('voter', voter);
+      const asJson = isJson(c);
+      let body: unknown;
+      if (asJson) {
         try {
           body = await c.req.json();
         } catch (error) {
           throw new MalformedBodyError('提交的内容格式有误（不是有效的 JSON）', undefined, { cause: error });
         }
-        const result = await submitBallot(deps, voter, body);
-        return c.json({ receipt: result.receipt }, result.outcome === 'cast' ? 201 : 200);
+      } else {
+        // e.g. multipart/form-data without a boundary, or a body cut short: the voter's fault, not ours
+        let form: Awaited<ReturnType<typeof c.req.parseBody>>;
+        try {
+          form = await c.req.parseBody({ all: true });
+        } catch (error) {
+          throw new MalformedBodyError('提交的内容格式有误，请重新打开评议表再提交', undefined, {
+            cause: error,
+          });
+        }
+        body = ballotFromForm(form);
       }
-      const body = ballotFromForm(await c.req.parseBody({ all: true }));
+
+      const link = openLinkOf(voter, token);
+      if (link) {
+        const mark = readDeviceMark(deps.codeSecret, link, c);
+        // the same submission again is a retry whose answer was lost: let it through for its receipt
+        if (mark && !isSameSubmission(deps.codeSecret, link, mark, submissionIdOf(body))) {
+          throw new DeviceVotedError(DEVICE_VOTED);
+        }
+      }
+
+      let result: Awaited<ReturnType<typeof submitBallot>>;
       try {
-        const result = await submitBallot(deps, voter, body);
-        const thanks = (
-          <MessagePage
-            title="提交成功"
-            message={thanksMessage}
-            receipt={result.receipt}
-            campaignTitle={voter.record.definition.title}
-          />
-        );
-        return c.html(`<!DOCTYPE html>${thanks}`, result.outcome === 'cast' ? 201 : 200);
+        result = await submitBallot(deps, voter, body);
       } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const values = formValuesOf(body);
+        if (asJson || !(error instanceof ValidationError)) throw error;
+        const form = body as Record<string, unknown>;
         const again = (
           <BallotPage
             campaign={voter.record.definition}
             group={voter.group}
             action={`/b/${token}`}
-            submissionId={typeof body.submissionId === 'string' ? body.submissionId : newSubmissionId()}
-            values={values}
+            submissionId={submissionIdOf(form) || newSubmissionId()}
+            lang={langOfRequest(c)}
+            values={formValuesOf(form)}
             issues={error.issues ?? []}
           />
         );
-        return c.html(`<!DOCTYPE html>${again}`, statusOf(error));
+        return c.html(documentOf(again), statusOf(error));
       }
+
+      if (link) setDeviceMark(deps.codeSecret, link, c, submissionIdOf(body), deps.now());
+      const status = result.outcome === 'cast' ? 201 : 200;
+      if (asJson) return c.json({ receipt: result.receipt }, status);
+      const done = (
+        <SuccessPage lang={langOfRequest(c)} receipt={result.receipt} campaign={voter.record.definition} />
+      );
+      return c.html(documentOf(done), status);
     },
   );
   return app;
