@@ -1,0 +1,49 @@
+// The county's alarms, all sent to one SNS topic with the ops e-mail subscribed.
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface AlarmSpec {
+  readonly metric: cloudwatch.IMetric;
+  /** alarm when the metric is at or above this value */
+  readonly threshold: number;
+  readonly description: string;
+  /** consecutive 5-minute periods @default 1 */
+  readonly periods?: number;
+}
+
+export class CountyAlarms extends Construct {
+  public readonly topic: sns.Topic;
+  public readonly alarms: Record<string, cloudwatch.Alarm> = {};
+
+  constructor(scope: Construct, id: string, props: { readonly email: string; readonly countyCode: string }) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: `Pingyi ${props.countyCode} alarms`,
+      enforceSSL: true,
+      // Unencrypted on purpose: CloudWatch alarms cannot publish to a topic under the AWS managed SNS key, and
+      // the messages carry alarm names and metric values only, not worth a customer managed key per county.
+    });
+    this.topic.addSubscription(new EmailSubscription(props.email));
+  }
+
+  add(id: string, spec: AlarmSpec): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric: spec.metric,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.periods ?? 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: spec.description,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    alarm.addOkAction(new SnsAction(this.topic));
+    this.alarms[id] = alarm;
+    return alarm;
+  }
+}
+
+export const FIVE_MINUTES = Duration.minutes(5);

@@ -1,0 +1,452 @@
+import { parseEnv } from '@pingyi/api';
+import { ballotInsertFilter, createTableInput, tableDefinition } from '@pingyi/data/table';
+import { EVENT_SOURCE, EXPORT_REQUESTED } from '@pingyi/reports/events';
+import { TagManager } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_SETTINGS } from '../../infra/lib/aggregation.ts';
+import { loadCounties, loadCounty } from '../../infra/lib/county-config.ts';
+import type { CountyStack } from '../../infra/lib/county-stack.ts';
+import { RUNTIME } from '../../infra/lib/pingyi-function.ts';
+import { ACCESS_LOG_FIELDS } from '../../infra/lib/public-api.ts';
+import {
+  globalTestCounty,
+  type Json,
+  stringsIn,
+  synthCounties,
+  valuesOfType,
+  withoutAssetHashes,
+} from './support/synth.ts';
+
+const shipped = loadCounties();
+const china = loadCounty('622921');
+const global = globalTestCounty();
+
+let templates: ReturnType<typeof synthCounties>['templates'];
+let t: Template;
+let stack: CountyStack;
+let g: Template;
+
+beforeAll(() => {
+  ({ templates } = synthCounties([...shipped, global]));
+  const c = templates.get(china.code);
+  const o = templates.get(global.code);
+  if (!c || !o) throw new Error('stacks missing');
+  ({ template: t, stack } = c);
+  g = o.template;
+});
+
+const ref = (template: Template, type: string, match: Record<string, unknown> = {}) => {
+  const found = Object.keys(template.findResources(type, { Properties: match }));
+  expect(found, `one ${type} matching ${JSON.stringify(match)}`).toHaveLength(1);
+  return found[0] as string;
+};
+/** The properties of one resource: the first of its type, or the one with this logical id. */
+const propsOf = (template: Template, type: string, id?: string): Record<string, Json> => {
+  const entries = valuesOfType(template, type);
+  const found = id === undefined ? entries[0] : entries.find(([key]) => key === id);
+  if (!found) throw new Error(`no ${type} ${id ?? ''}`);
+  return found[1].Properties;
+};
+const fnId = (template: Template, entryHint: string) =>
+  ref(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp(entryHint) });
+
+describe('every shipped county', () => {
+  it('synthesizes its own stack, named and tagged by its code, in its region', () => {
+    for (const county of shipped) {
+      const entry = templates.get(county.code);
+      expect(entry, county.code).toBeDefined();
+      if (!entry) continue;
+      expect(entry.stack.stackName).toBe(`Pingyi-${county.code}`);
+      expect(entry.stack.region).toBe(county.region);
+      entry.template.hasResourceProperties('AWS::DynamoDB::Table', {
+        Tags: Match.arrayWith([{ Key: 'pingyi:county', Value: county.code }]),
+      });
+    }
+  });
+
+  it('hard-codes no arn:aws: and no amazonaws.com outside IAM service principals (China partition)', () => {
+    for (const county of shipped) {
+      const template = templates.get(county.code)?.template.toJSON() as Json;
+      for (const { path, value } of stringsIn(template)) {
+        expect(value, path.join('.')).not.toContain('arn:aws:');
+        if (value.includes('amazonaws.com')) {
+          // a service principal (IAM trust, Lambda permission), which keeps this name in the China regions too
+          expect(path, `${path.join('.')}: ${value}`).toContain('Principal');
+          expect(value).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/);
+        }
+      }
+    }
+  });
+});
+
+describe('the table', () => {
+  it('is built from the data package definition: keys, index and stream', () => {
+    const input = createTableInput('ignored');
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: input.KeySchema,
+      AttributeDefinitions: Match.arrayEquals(input.AttributeDefinitions ?? []),
+      GlobalSecondaryIndexes: input.GlobalSecondaryIndexes,
+      StreamSpecification: { StreamViewType: tableDefinition.streamViewType },
+    });
+  });
+
+  it('is on-demand, encrypted, point-in-time recoverable, deletion-protected and retained', () => {
+    t.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: {
+          PointInTimeRecoveryEnabled: true,
+          RecoveryPeriodInDays: china.retention.backupDays,
+        },
+      }),
+    });
+  });
+});
+
+describe('the functions', () => {
+  it('run the three handlers (and the archiver) on arm64 with Node 22 or 24', () => {
+    const functions = valuesOfType(t, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(4);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(['nodejs22.x', 'nodejs24.x']).toContain(fn.Properties.Runtime);
+      expect(fn.Properties.Runtime).toBe(RUNTIME.name);
+      expect(fn.Properties.Handler).toBe('index.main');
+      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
+      expect(fn.Properties.TracingConfig).toBeUndefined(); // X-Ray for Lambda does not exist in China
+    }
+  });
+
+  it('give the api, aggregate and export functions an environment that config.ts accepts', () => {
+    for (const hint of ['HTTP API', 'sums ballot', 'writes XLSX']) {
+      const fn = propsOf(t, 'AWS::Lambda::Function', fnId(t, hint));
+      const variables = (fn.Environment as { Variables: Record<string, Json> }).Variables;
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [
+          key,
+          typeof value === 'string'
+            ? value
+            : key === 'PINGYI_PUBLIC_URL'
+              ? 'https://deployed.example'
+              : 'token',
+        ]),
+      );
+      expect(() => parseEnv(env), hint).not.toThrow();
+      // secrets travel as ARNs (references), never as values
+      expect(variables.PINGYI_CODE_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/CodeSigningKey/) });
+      expect(variables.PINGYI_ADMIN_TOKEN_ARN).toEqual({ Ref: expect.stringMatching(/AdminToken/) });
+      expect(variables).not.toHaveProperty('PINGYI_CODE_SECRET');
+      expect(variables).not.toHaveProperty('PINGYI_ADMIN_TOKEN');
+    }
+  });
+
+  it('keep logs for the configured number of days', () => {
+    for (const [, group] of valuesOfType(t, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties.RetentionInDays).toBe(china.retention.logDays);
+    }
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has a throttled $default stage with access logs and no CORS', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.absent(),
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: china.throttle.rateLimit,
+        ThrottlingBurstLimit: china.throttle.burstLimit,
+      },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+  });
+
+  it('logs the route key, never the path, the source IP or the user agent', () => {
+    const stage = propsOf(t, 'AWS::ApiGatewayV2::Stage');
+    const format = (stage.AccessLogSettings as { Format: string }).Format;
+    expect(JSON.parse(format)).toEqual(ACCESS_LOG_FIELDS);
+    expect(format).toContain('$context.routeKey');
+    expect(format).toContain('$context.requestId');
+    for (const banned of ['$context.path', 'rawPath', 'sourceIp', 'userAgent', '$context.identity']) {
+      expect(format).not.toContain(banned);
+    }
+  });
+
+  it('routes the ballot pages on their own route and everything else to the same function', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /b/{token}' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('serves a custom domain when the config has one', () => {
+    g.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'pingyi.example.com',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: global.customDomain?.certificateArn })],
+    });
+    g.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    g.hasOutput('ApiUrl', { Value: 'https://pingyi.example.com' });
+    g.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PINGYI_PUBLIC_URL: 'https://pingyi.example.com' }) },
+    });
+  });
+});
+
+describe('the aggregate function on the table stream', () => {
+  const mapping = () =>
+    valuesOfType(t, 'AWS::Lambda::EventSourceMapping').find(([, m]) => m.Properties.StartingPosition)?.[1]
+      .Properties ?? {};
+
+  it('takes ballot inserts only, with the justified batch settings and a tumbling window', () => {
+    expect(mapping()).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/Table/), 'StreamArn'] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(ballotInsertFilter) }] },
+      BatchSize: STREAM_SETTINGS.batchSize,
+      MaximumBatchingWindowInSeconds: 1,
+      TumblingWindowInSeconds: 30,
+      ParallelizationFactor: 1,
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    expect(mapping().TumblingWindowInSeconds).toBeGreaterThanOrEqual(1); // Lambda sends shardId only then
+  });
+
+  it('bisects, reports partial failures, and bounds retries and record age', () => {
+    const m = mapping();
+    expect(m.BisectBatchOnFunctionError).toBe(true);
+    expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(m.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(m.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(m.MaximumRecordAgeInSeconds).toBeGreaterThanOrEqual(60);
+    expect(m.MaximumRecordAgeInSeconds).toBeLessThan(24 * 3600); // the stream keeps records 24 h
+  });
+
+  it('uses no event source mapping feature missing in China: no tags, metrics or provisioned mode', () => {
+    const m = mapping();
+    expect(m.Tags).toBeUndefined();
+    expect(m.MetricsConfig).toBeUndefined();
+    expect(m.ProvisionedPollerConfig).toBeUndefined();
+    // the mapping is taggable, so the stack-wide tags would reach it without the exclusion
+    const cfn = stack.aggregation.handler.function.node
+      .findAll()
+      .find((c) => (c as CfnEventSourceMapping).cfnResourceType === 'AWS::Lambda::EventSourceMapping');
+    expect(cfn && TagManager.isTaggableV2(cfn)).toBe(true);
+  });
+
+  it('in China sends failed batches to SQS, and an archiver stores their records in the failures bucket', () => {
+    const queue = ref(t, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+    expect(mapping().DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } },
+    });
+    const archiver = fnId(t, 'stores the records');
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: archiver },
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('stores the records'),
+      Environment: { Variables: Match.objectLike({ PINGYI_FAILURES_BUCKET: { Ref: Match.anyValue() } }) },
+    });
+  });
+
+  it('elsewhere sends failed batches, records included, straight to the failures bucket', () => {
+    const bucket = ref(g, 'AWS::S3::Bucket', { MetricsConfigurations: Match.anyValue() });
+    g.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [bucket, 'Arn'] } } },
+    });
+    expect(
+      Object.keys(g.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } })),
+    ).toHaveLength(0);
+  });
+});
+
+describe('the export', () => {
+  it('runs on an EventBridge Scheduler schedule in the county time zone, with a dead-letter queue', () => {
+    const exporter = fnId(t, 'writes XLSX');
+    const schedule = propsOf(t, 'AWS::Scheduler::Schedule');
+    expect(schedule).toMatchObject({
+      ScheduleExpression: china.reports.schedule,
+      ScheduleExpressionTimezone: china.timeZone,
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [exporter, 'Arn'] },
+        DeadLetterConfig: { Arn: expect.anything() },
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+      },
+    });
+    const input = JSON.parse((schedule.Target as { Input: string }).Input);
+    expect(input['detail-type']).not.toBe(EXPORT_REQUESTED); // the handler reads it as the schedule
+  });
+
+  it('gets ExportRequested events from the api function through the county bus', () => {
+    const bus = ref(t, 'AWS::Events::EventBus');
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: bus },
+      EventPattern: { source: [EVENT_SOURCE], 'detail-type': [EXPORT_REQUESTED] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fnId(t, 'writes XLSX'), 'Arn'] },
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('HTTP API'),
+      Environment: { Variables: Match.objectLike({ PINGYI_EVENT_BUS: { Ref: bus } }) },
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [bus, 'Arn'] } },
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+});
+
+describe('the reports bucket', () => {
+  it('blocks public access, encrypts, enforces TLS, keeps versions and expires old reports', () => {
+    const bucket = ref(t, 'AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: china.reports.retentionDays })],
+      },
+    });
+    t.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              ExpirationInDays: china.reports.retentionDays,
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            }),
+          ],
+        },
+      }),
+    });
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucket },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    t.hasOutput('ReportsBucketName', { Value: { Ref: bucket } });
+  });
+});
+
+describe('secrets and grants', () => {
+  it('generates the code signing key and the organizer token in Secrets Manager, never in the template', () => {
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      SecretString: Match.absent(),
+    });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 40 }),
+      SecretString: Match.absent(),
+    });
+  });
+
+  it('grants no wildcard actions, no managed policies, and Resource * only for dynamodb:ListStreams', () => {
+    for (const [, role] of valuesOfType(t, 'AWS::IAM::Role'))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const [, policy] of valuesOfType(t, 'AWS::IAM::Policy')) {
+      for (const statement of (policy.Properties.PolicyDocument as { Statement: Record<string, Json>[] })
+        .Statement) {
+        const actions = [statement.Action].flat() as string[];
+        for (const action of actions) expect(action).not.toMatch(/(^\*$|:\*$|^dynamodb:Delete|^s3:Delete)/);
+        if (statement.Resource === '*') expect(actions).toEqual(['dynamodb:ListStreams']);
+      }
+    }
+  });
+
+  it('lets the aggregator only update items, and the api read report files but not write them', () => {
+    const statementsOf = (hint: string) => {
+      const fn = propsOf(t, 'AWS::Lambda::Function', fnId(t, hint));
+      const role = (fn.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      return valuesOfType(t, 'AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role))
+        .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, Json>[] }).Statement);
+    };
+    const aggregateActions = statementsOf('sums ballot').flatMap((s) => [s.Action].flat());
+    expect(
+      aggregateActions.filter(
+        (a) => String(a).startsWith('dynamodb:') && !/Stream|Records|ShardIterator/.test(String(a)),
+      ),
+    ).toEqual(['dynamodb:UpdateItem']);
+    const apiActions = statementsOf('HTTP API').flatMap((s) => [s.Action].flat());
+    expect(apiActions).toContain('s3:GetObject');
+    expect(apiActions).not.toContain('s3:PutObject');
+    expect(apiActions).toContain('secretsmanager:GetSecretValue');
+  });
+});
+
+describe('alarms', () => {
+  const alarmOn = (template: Template, namespace: string, metricName: string) =>
+    Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { Namespace: namespace, MetricName: metricName },
+      }),
+    );
+
+  it('cover 5xx, throttles, iterator age, failed batches and export failures', () => {
+    expect(alarmOn(t, 'AWS/ApiGateway', '5xx')).toHaveLength(1);
+    expect(alarmOn(t, 'AWS/Lambda', 'Throttles')).toHaveLength(3);
+    expect(alarmOn(t, 'AWS/DynamoDB', 'WriteThrottleEvents')).toHaveLength(1);
+    expect(alarmOn(t, 'AWS/Lambda', 'IteratorAge')).toHaveLength(1);
+    expect(alarmOn(t, 'AWS/SQS', 'NumberOfMessagesSent')).toHaveLength(1); // failed batches (China)
+    expect(alarmOn(t, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(2); // not archived, export
+    expect(alarmOn(t, 'AWS/Lambda', 'Errors')).toHaveLength(2); // aggregate, export
+    expect(alarmOn(g, 'AWS/S3', 'PutRequests')).toHaveLength(1); // failed batches (S3 destination)
+  });
+
+  it('notify the county alarm e-mail through one topic', () => {
+    const topic = ref(t, 'AWS::SNS::Topic');
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: china.alarmEmail,
+      TopicArn: { Ref: topic },
+    });
+    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('give the API URL and the bucket name', () => {
+    t.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [ref(t, 'AWS::ApiGatewayV2::Api'), 'ApiEndpoint'] } });
+    t.hasOutput('ReportsBucketName', { Value: { Ref: Match.anyValue() } });
+  });
+});
+
+it('matches the snapshot of a China county template', () => {
+  expect(withoutAssetHashes(t.toJSON() as Json)).toMatchSnapshot();
+});
