@@ -78,6 +78,6 @@ let handler: ReturnType<typeof createAggregateHandler> | undefined;
 
 /** The Lambda entry point: clients are built once per container, from the validated config. */
 export async function main(event: AggregateEvent): Promise<AggregateResponse> {
-  handler ??= createAggregateHandler((await loadRuntimeConfig()).db);
+  handler ??= createAggregateHandler(loadRuntimeConfig().db);
   return handler(event);
 }

@@ -5,14 +5,15 @@ import {
   createEventBridgeClient,
   eventBridgeExportRequester,
   loadRuntimeConfig,
+  loadSecrets,
 } from '@pingyi/api';
 import { handle } from 'hono/aws-lambda';
 
 let handler: ReturnType<typeof handle> | undefined;
 
 export async function depsFromConfig(): Promise<AppDeps> {
-  const config = await loadRuntimeConfig();
-  const deps: AppDeps = { ...config, now: () => new Date() };
+  const config = loadRuntimeConfig();
+  const deps: AppDeps = { ...config, ...(await loadSecrets()), now: () => new Date() };
   if (config.eventBus) {
     deps.requestExport = eventBridgeExportRequester(createEventBridgeClient(config.region), config.eventBus);
   }

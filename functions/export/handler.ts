@@ -90,7 +90,7 @@ let handler: ReturnType<typeof createExportHandler> | undefined;
 /** The Lambda entry point: clients are built once per container, from the validated config. */
 export async function main(event: ExportEvent): Promise<ExportSummary> {
   if (!handler) {
-    const config = await loadRuntimeConfig();
+    const config = loadRuntimeConfig();
     if (!config.reports) throw new Error('PINGYI_REPORTS_BUCKET is not set');
     handler = createExportHandler(config.db, config.reports);
   }

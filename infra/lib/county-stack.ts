@@ -81,11 +81,12 @@ export class CountyStack extends Stack {
     });
     this.bus = new events.EventBus(this, 'Bus', { description: 'Pingyi: ExportRequested events' });
 
+    const baseEnv = { PINGYI_TABLE: table.tableName, PINGYI_LOG_LEVEL: 'info' };
+    // Only the api verifies codes and organizers: only it gets the secrets' ARNs and may read them.
     const secretEnv = {
-      PINGYI_TABLE: table.tableName,
+      ...baseEnv,
       PINGYI_CODE_SECRET_ARN: this.secrets.codeSigningKey.secretArn,
       PINGYI_ADMIN_TOKEN_ARN: this.secrets.adminToken.secretArn,
-      PINGYI_LOG_LEVEL: 'info',
     };
     this.api = new PingyiFunction(this, 'Api', {
       entry: 'functions/api/handler.ts',
@@ -117,9 +118,8 @@ export class CountyStack extends Stack {
       failuresBucket: this.failures.bucket,
       failureMode,
       logRetention,
-      environment: { ...secretEnv, PINGYI_PUBLIC_URL: publicUrl },
+      environment: { ...baseEnv, PINGYI_PUBLIC_URL: publicUrl },
     });
-    this.secrets.grantRead(this.aggregation.handler.function);
 
     this.export = new ReportExport(this, 'Export', {
       table,
@@ -129,12 +129,11 @@ export class CountyStack extends Stack {
       timeZone: county.timeZone,
       logRetention,
       environment: {
-        ...secretEnv,
+        ...baseEnv,
         PINGYI_PUBLIC_URL: publicUrl,
         PINGYI_REPORTS_BUCKET: this.reports.bucket.bucketName,
       },
     });
-    this.secrets.grantRead(this.export.handler.function);
 
     this.alarms = new CountyAlarms(this, 'Alarms', { email: county.alarmEmail, countyCode: county.code });
     this.addAlarms();

@@ -138,9 +138,14 @@ describe('the functions', () => {
         ]),
       );
       expect(() => parseEnv(env), hint).not.toThrow();
-      // secrets travel as ARNs (references), never as values
-      expect(variables.PINGYI_CODE_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/CodeSigningKey/) });
-      expect(variables.PINGYI_ADMIN_TOKEN_ARN).toEqual({ Ref: expect.stringMatching(/AdminToken/) });
+      // secrets travel as ARNs (references), never as values, and only to the api
+      if (hint === 'HTTP API') {
+        expect(variables.PINGYI_CODE_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/CodeSigningKey/) });
+        expect(variables.PINGYI_ADMIN_TOKEN_ARN).toEqual({ Ref: expect.stringMatching(/AdminToken/) });
+      } else {
+        expect(variables).not.toHaveProperty('PINGYI_CODE_SECRET_ARN');
+        expect(variables).not.toHaveProperty('PINGYI_ADMIN_TOKEN_ARN');
+      }
       expect(variables).not.toHaveProperty('PINGYI_CODE_SECRET');
       expect(variables).not.toHaveProperty('PINGYI_ADMIN_TOKEN');
     }
@@ -405,6 +410,12 @@ describe('secrets and grants', () => {
     expect(apiActions).toContain('s3:GetObject');
     expect(apiActions).not.toContain('s3:PutObject');
     expect(apiActions).toContain('secretsmanager:GetSecretValue');
+    for (const hint of ['sums ballot', 'writes XLSX']) {
+      expect(
+        statementsOf(hint).flatMap((s) => [s.Action].flat()),
+        hint,
+      ).not.toContain('secretsmanager:GetSecretValue');
+    }
   });
 });
 

@@ -5,44 +5,39 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { createDocumentClient, type Db } from '@pingyi/data';
 import { z } from 'zod';
 
-const Env = z
-  .object({
-    PINGYI_TABLE: z.string().min(1),
-    /** the address printed on QR slips, e.g. https://py.example.gov.cn */
-    PINGYI_PUBLIC_URL: z.url(),
-    /** on AWS: Secrets Manager ARNs of the code signing key and the organizer token */
-    PINGYI_CODE_SECRET_ARN: z.string().min(1).optional(),
-    PINGYI_ADMIN_TOKEN_ARN: z.string().min(1).optional(),
-    /** locally: the values themselves */
-    PINGYI_CODE_SECRET: z.string().min(32).optional(),
-    PINGYI_ADMIN_TOKEN: z.string().min(16).optional(),
-    /** private bucket for reports; required by the export function and the report routes */
-    PINGYI_REPORTS_BUCKET: z.string().min(3).optional(),
-    /** EventBridge bus that carries ExportRequested events to the export function (AWS only) */
-    PINGYI_EVENT_BUS: z.string().min(1).optional(),
-    /** set locally (DynamoDB Local, local S3 server); unset on AWS */
-    PINGYI_DYNAMODB_ENDPOINT: z.url().optional(),
-    PINGYI_S3_ENDPOINT: z.url().optional(),
-    AWS_REGION: z.string().min(1).default('cn-north-1'),
-  })
-  .refine((e) => e.PINGYI_CODE_SECRET_ARN || e.PINGYI_CODE_SECRET, {
-    path: ['PINGYI_CODE_SECRET'],
-    message: 'set PINGYI_CODE_SECRET_ARN (AWS) or PINGYI_CODE_SECRET (local, ≥ 32 characters)',
-  })
-  .refine((e) => e.PINGYI_ADMIN_TOKEN_ARN || e.PINGYI_ADMIN_TOKEN, {
-    path: ['PINGYI_ADMIN_TOKEN'],
-    message: 'set PINGYI_ADMIN_TOKEN_ARN (AWS) or PINGYI_ADMIN_TOKEN (local, ≥ 16 characters)',
-  });
+const Env = z.object({
+  PINGYI_TABLE: z.string().min(1),
+  /** the address printed on QR slips, e.g. https://py.example.gov.cn */
+  PINGYI_PUBLIC_URL: z.url(),
+  /** on AWS (API function only): Secrets Manager ARNs of the code signing key and the organizer token */
+  PINGYI_CODE_SECRET_ARN: z.string().min(1).optional(),
+  PINGYI_ADMIN_TOKEN_ARN: z.string().min(1).optional(),
+  /** locally: the values themselves */
+  PINGYI_CODE_SECRET: z.string().min(32).optional(),
+  PINGYI_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** private bucket for reports; required by the export function and the report routes */
+  PINGYI_REPORTS_BUCKET: z.string().min(3).optional(),
+  /** EventBridge bus that carries ExportRequested events to the export function (AWS only) */
+  PINGYI_EVENT_BUS: z.string().min(1).optional(),
+  /** set locally (DynamoDB Local, local S3 server); unset on AWS */
+  PINGYI_DYNAMODB_ENDPOINT: z.url().optional(),
+  PINGYI_S3_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('cn-north-1'),
+});
 export type Env = z.infer<typeof Env>;
 
 export interface RuntimeConfig {
   db: Db;
-  codeSecret: Buffer;
-  adminToken: string;
   publicUrl: string;
   region: string;
   reports?: { s3: S3Client; bucket: string };
   eventBus?: string;
+}
+
+/** Only the API function holds these; the stream and export functions never need them (least privilege). */
+export interface Secrets {
+  codeSecret: Buffer;
+  adminToken: string;
 }
 
 export class ConfigError extends Error {
@@ -68,25 +63,29 @@ async function secretValue(client: SecretsManagerClient, arn: string): Promise<s
   return SecretString;
 }
 
-export async function buildRuntimeConfig(env: Env): Promise<RuntimeConfig> {
+export async function loadSecretsFrom(env: Env): Promise<Secrets> {
+  const client = () => new SecretsManagerClient({ region: env.AWS_REGION });
+  const read = async (value: string | undefined, arn: string | undefined, name: string) => {
+    if (value) return value;
+    if (arn) return secretValue(client(), arn);
+    throw new ConfigError(`invalid configuration: set ${name}_ARN (AWS) or ${name} (local)`);
+  };
+  const codeSecret = await read(env.PINGYI_CODE_SECRET, env.PINGYI_CODE_SECRET_ARN, 'PINGYI_CODE_SECRET');
+  const adminToken = await read(env.PINGYI_ADMIN_TOKEN, env.PINGYI_ADMIN_TOKEN_ARN, 'PINGYI_ADMIN_TOKEN');
+  if (codeSecret.length < 32)
+    throw new ConfigError('invalid configuration: the code secret needs ≥ 32 characters');
+  if (adminToken.length < 16)
+    throw new ConfigError('invalid configuration: the organizer token needs ≥ 16 characters');
+  return { codeSecret: Buffer.from(codeSecret, 'utf8'), adminToken };
+}
+
+export function buildRuntimeConfig(env: Env): RuntimeConfig {
   const region = env.AWS_REGION;
-  const secrets =
-    env.PINGYI_CODE_SECRET_ARN || env.PINGYI_ADMIN_TOKEN_ARN
-      ? new SecretsManagerClient({ region })
-      : undefined;
-  const codeSecret =
-    env.PINGYI_CODE_SECRET ??
-    (secrets && env.PINGYI_CODE_SECRET_ARN ? await secretValue(secrets, env.PINGYI_CODE_SECRET_ARN) : '');
-  const adminToken =
-    env.PINGYI_ADMIN_TOKEN ??
-    (secrets && env.PINGYI_ADMIN_TOKEN_ARN ? await secretValue(secrets, env.PINGYI_ADMIN_TOKEN_ARN) : '');
   const dynamo = env.PINGYI_DYNAMODB_ENDPOINT
     ? { endpoint: env.PINGYI_DYNAMODB_ENDPOINT, credentials: localCredentials }
     : {};
   const config: RuntimeConfig = {
     db: { client: createDocumentClient({ region, ...dynamo }), tableName: env.PINGYI_TABLE },
-    codeSecret: Buffer.from(codeSecret, 'utf8'),
-    adminToken,
     publicUrl: env.PINGYI_PUBLIC_URL.replace(/\/+$/, ''),
     region,
   };
@@ -113,10 +112,17 @@ export function createS3Client(region: string, endpoint?: string): S3Client {
   });
 }
 
-let loaded: Promise<RuntimeConfig> | undefined;
+let loaded: RuntimeConfig | undefined;
+let secrets: Promise<Secrets> | undefined;
 
 /** The process's configuration, from process.env on first use (a Lambda container's cold start). */
-export function loadRuntimeConfig(): Promise<RuntimeConfig> {
-  loaded ??= Promise.resolve().then(() => buildRuntimeConfig(parseEnv(process.env)));
+export function loadRuntimeConfig(): RuntimeConfig {
+  loaded ??= buildRuntimeConfig(parseEnv(process.env));
   return loaded;
+}
+
+/** The code key and organizer token, fetched once per process (from Secrets Manager on AWS). */
+export function loadSecrets(): Promise<Secrets> {
+  secrets ??= Promise.resolve().then(() => loadSecretsFrom(parseEnv(process.env)));
+  return secrets;
 }

@@ -2,13 +2,6 @@
 export { type App, createApp } from './app.tsx';
 export { CAMPAIGN_CACHE_MS, clearCampaignCache } from './campaign-cache.ts';
 export { signCode, verifyCode } from './codes.ts';
-export {
-  buildRuntimeConfig,
-  createS3Client,
-  loadRuntimeConfig,
-  parseEnv,
-  type RuntimeConfig,
-} from './config.ts';
 export type { AppDeps } from './deps.ts';
 export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
-export { logger } from './logger.ts';
+export * from './runtime.ts';

@@ -3,7 +3,10 @@ export {
   buildRuntimeConfig,
   createS3Client,
   loadRuntimeConfig,
+  loadSecrets,
+  loadSecretsFrom,
   parseEnv,
   type RuntimeConfig,
+  type Secrets,
 } from './config.ts';
 export { logger } from './logger.ts';
