@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Campaign, type CastBallot, computeResults, tallyOf } from '@pingyi/domain';
 import { renderNotice, renderWorkbook } from '@pingyi/reports';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/browser/harness.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const campaign = Campaign.parse(
@@ -65,19 +65,7 @@ writeFileSync(html, renderNotice(campaign, results));
 const xlsx = join(out, 'results.xlsx');
 writeFileSync(xlsx, await renderWorkbook({ campaign, results, comments: { 'org-edu': ['（示例意见）'] } }));
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 820, height: 1100 } });
 await page.goto(`file://${html}`);
 await page.screenshot({ path: join(root, 'docs/images/report-notice.png'), fullPage: true });
