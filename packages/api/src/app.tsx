@@ -6,7 +6,13 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { organizerAuth } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { ApiError, MalformedBodyError, NotFoundError, ValidationError } from './errors.ts';
+import {
+  ApiError,
+  MalformedBodyError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.ts';
 import { errorBody, internalErrorBody, logInternal, statusOf, toApiError } from './on-error.ts';
 import { MessagePage } from './pages/message-page.tsx';
 import { ballotRoutes } from './routes/ballots.tsx';
@@ -69,6 +75,12 @@ export function createApp(deps: AppDeps) {
     let error = toApiError(raw);
     if (error instanceof HTTPException && error.status === 400) {
       error = new MalformedBodyError('请求体不是有效的 JSON', undefined, { cause: error });
+    }
+    // The route validator refuses a body that is not JSON before any handler runs: answer in the same format.
+    if (error instanceof HTTPException && error.status === 415) {
+      error = new UnsupportedMediaTypeError('请求体须为 JSON（Content-Type: application/json）', undefined, {
+        cause: error,
+      });
     }
     if (error instanceof ApiError) {
       const status = statusOf(error);

@@ -12,10 +12,12 @@ const texts = (value: FormValue | undefined): string[] =>
   );
 
 export function ballotFromForm(form: Record<string, FormValue>): Record<string, unknown> {
-  const answers: Record<string, { overall?: string; items?: Record<string, string>; comment?: string }> = {};
+  // A Map, not an object: a field named a.__proto__ or a.constructor must not reach Object.prototype.
+  const answers = new Map<string, { overall?: string; items?: Record<string, string>; comment?: string }>();
   const answerOf = (subject: string) => {
-    answers[subject] ??= {};
-    return answers[subject];
+    let answer = answers.get(subject);
+    if (!answer) answers.set(subject, (answer = {}));
+    return answer;
   };
   for (const [name, value] of Object.entries(form)) {
     const [text] = texts(value);
@@ -30,7 +32,7 @@ export function ballotFromForm(form: Record<string, FormValue>): Record<string, 
     if (prefix === 'c' && item === undefined && text.trim() !== '') answerOf(subject).comment = text;
   }
   const ballot: Record<string, unknown> = {
-    answers,
+    answers: Object.fromEntries(answers),
     matters: {
       best: texts(form.best),
       worst: texts(form.worst),

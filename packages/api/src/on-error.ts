@@ -15,6 +15,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   code_used: 409,
   not_open: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
 };

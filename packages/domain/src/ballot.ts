@@ -9,6 +9,13 @@ export const BALLOT_BODY_MAX = 64 * 1024;
 /** Counts what a reader sees as characters (an emoji is one), not UTF-16 units. */
 const chars = (text: string) => [...text].length;
 
+/**
+ * Free text as it is stored and counted: a lone UTF-16 surrogate (JSON can carry "\ud800") becomes U+FFFD.
+ * Otherwise two different broken texts would count apart in a recount but together in the aggregates, whose
+ * keys are hashed as UTF-8; and DynamoDB accepts only valid UTF-8.
+ */
+const wellFormed = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD');
+
 export const SubmissionId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,64}$/, 'submissionId 须为 16–64 位字母、数字、- 或 _');
@@ -97,15 +104,15 @@ export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): B
       }
     }
     ratings[subject.id] = rated;
-    const text = answer.comment?.trim();
+    const text = answer.comment && wellFormed(answer.comment).trim();
     if (text) comments.push({ subject: subject.id, text });
   }
 
   const matters = ballot.matters ?? { best: [], worst: [] };
   const best = [...new Set(matters.best)];
   const worst = [...new Set(matters.worst)];
-  const otherBest = matters.otherBest?.trim() || undefined;
-  const otherWorst = matters.otherWorst?.trim() || undefined;
+  const otherBest = (matters.otherBest && wellFormed(matters.otherBest).trim()) || undefined;
+  const otherWorst = (matters.otherWorst && wellFormed(matters.otherWorst).trim()) || undefined;
   const allowed = campaign.matters;
   for (const [side, picks, other] of [
     ['best', best, otherBest],

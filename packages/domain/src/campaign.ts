@@ -5,7 +5,10 @@ import { Fraction } from './fraction.ts';
 /** Ids appear in URLs, keys and spreadsheet headers: keep them short and plain. */
 export const Id = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, '只能包含字母、数字、- 和 _，且不超过 40 个字符');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, '只能包含字母、数字、- 和 _，且不超过 40 个字符')
+  // Ids become keys of plain objects across the code (counts, results, reports): none may name a member
+  // every object inherits, or a count for it would read that member instead of a number.
+  .refine((id) => !(id in Object.prototype), '不能使用保留字（如 constructor、toString、valueOf）作为 id');
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -109,7 +112,24 @@ const CampaignShape = z.object({
   minValidBallots: z.number().int().min(0).max(100_000).default(5),
   rules: z.array(Rule).max(50).default([]),
 });
-export const Campaign = CampaignShape.superRefine(checkReferences);
+/**
+ * The largest definition, as compact JSON (UTF-8 bytes). A campaign is stored as one DynamoDB item, which holds
+ * at most 400 KB; the schema's other limits alone allow several megabytes (2,000 subjects with long titles).
+ */
+export const CAMPAIGN_JSON_MAX = 350 * 1024;
+
+function checkSize(c: z.output<typeof CampaignShape>, ctx: z.RefinementCtx): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(c)).length;
+  if (bytes > CAMPAIGN_JSON_MAX) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `评议方案过大（约 ${Math.ceil(bytes / 1024)} KB，上限 ${CAMPAIGN_JSON_MAX / 1024} KB）：请精简评议对象的名称、职务、单位等文字，或分为多个评议活动`,
+    });
+  }
+}
+
+export const Campaign = CampaignShape.superRefine(checkReferences).superRefine(checkSize);
 export type Campaign = z.infer<typeof Campaign>;
 /** What a campaign file may leave out (defaults are filled in by parsing). */
 export type CampaignInput = z.input<typeof Campaign>;

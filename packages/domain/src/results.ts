@@ -239,7 +239,14 @@ export function computeResults(input: ResultsInput): Results {
   const rankedTexts = (counts: Counts) =>
     Object.entries(counts)
       .map(([text, count]) => ({ text, count }))
-      .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text, 'zh-CN'));
+      // Collation calls some distinct texts equal (control or ignorable characters): break such ties by code
+      // units, so the order depends on the counts alone, not on the order a tally happened to be built in.
+      .sort(
+        (a, b) =>
+          b.count - a.count ||
+          a.text.localeCompare(b.text, 'zh-CN') ||
+          (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
+      );
 
   return {
     campaignId: input.campaignId,

@@ -18,8 +18,18 @@ export interface Tally {
   matters: { best: Counts; worst: Counts; otherBest: Counts; otherWorst: Counts };
 }
 
+/**
+ * A map with no prototype. Its keys include free text a voter typed (其他), and a text such as "constructor",
+ * "toString" or "__proto__" must count like any other, not read an inherited member of Object.prototype.
+ */
+const dictionary = <T>(): Record<string, T> => Object.create(null);
+
 export function emptyTally(): Tally {
-  return { ballots: {}, subjects: {}, matters: { best: {}, worst: {}, otherBest: {}, otherWorst: {} } };
+  return {
+    ballots: dictionary(),
+    subjects: dictionary(),
+    matters: { best: dictionary(), worst: dictionary(), otherBest: dictionary(), otherWorst: dictionary() },
+  };
 }
 
 function bump(counts: Counts, key: string, n = 1): void {
@@ -27,8 +37,8 @@ function bump(counts: Counts, key: string, n = 1): void {
 }
 
 export function groupTally(tally: Tally, subject: string, group: string): GroupTally {
-  const bySubject = (tally.subjects[subject] ??= {});
-  return (bySubject[group] ??= { questions: {}, comments: 0 });
+  const bySubject = (tally.subjects[subject] ??= dictionary());
+  return (bySubject[group] ??= { questions: dictionary(), comments: 0 });
 }
 
 /** Adds one ballot to a tally in place and returns the tally. */
@@ -37,7 +47,7 @@ export function addBallot(tally: Tally, ballot: CastBallot): Tally {
   for (const [subject, answers] of Object.entries(ballot.ratings)) {
     const target = groupTally(tally, subject, ballot.group);
     for (const [question, option] of Object.entries(answers))
-      bump((target.questions[question] ??= {}), option);
+      bump((target.questions[question] ??= dictionary()), option);
   }
   for (const subject of ballot.commented) groupTally(tally, subject, ballot.group).comments += 1;
   for (const matter of ballot.best) bump(tally.matters.best, matter);
