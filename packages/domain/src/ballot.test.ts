@@ -75,6 +75,17 @@ describe('ballot check', () => {
     ]);
   });
 
+  it('does not let an item named "overall" override the overall rating', () => {
+    const body = {
+      ...publicBallot,
+      answers: { ...publicBallot.answers, 'c-chen': { overall: 'S', items: { overall: 'N' } } },
+    };
+    const result = check(body);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => i.path.join('.'))).toEqual(['answers.c-chen.items.overall']);
+  });
+
   it('limits matters to the listed options, to maxPicks, and not both best and worst', () => {
     const picks = (matters: object) => {
       const r = check({ ...publicBallot, matters });

@@ -90,11 +90,18 @@ export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): B
     }
     const kind = kindOf(campaign, subject.kind);
     const questions = new Map(questionsOf(campaign, kind).map((q) => [q.id, q]));
-    const given: Record<string, string> = { [OVERALL]: answer.overall, ...answer.items };
+    // The overall answer comes from `overall` only: an item named like it is an unknown item, not an override.
+    const given: [string, string, (string | number)[]][] = [
+      [OVERALL, answer.overall, [...path, OVERALL]],
+      ...Object.entries(answer.items ?? {}).map(([id, option]): [string, string, (string | number)[]] => [
+        id,
+        option,
+        [...path, 'items', id],
+      ]),
+    ];
     const rated: Record<string, string> = {};
-    for (const [questionId, optionId] of Object.entries(given)) {
-      const question = questions.get(questionId);
-      const at = questionId === OVERALL ? [...path, OVERALL] : [...path, 'items', questionId];
+    for (const [index, [questionId, optionId, at]] of given.entries()) {
+      const question = index > 0 && questionId === OVERALL ? undefined : questions.get(questionId);
       if (!question) {
         issues.push({ path: at, message: `“${subject.name}”没有这一评议项目` });
       } else if (!question.scale.options.some((o) => o.id === optionId)) {

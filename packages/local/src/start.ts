@@ -1,6 +1,6 @@
 // `npm start`: the whole platform on this machine, with a demo campaign ready to vote.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { listCampaigns } from '@pingyi/data';
@@ -55,7 +55,9 @@ try {
       },
       async save(shardId, sequenceNumber) {
         const all = existsSync(checkpointFile) ? JSON.parse(readFileSync(checkpointFile, 'utf8')) : {};
-        writeFileSync(checkpointFile, JSON.stringify({ ...all, [shardId]: sequenceNumber }));
+        // Write then rename: a kill mid-write must never leave a truncated checkpoint behind.
+        writeFileSync(`${checkpointFile}.tmp`, JSON.stringify({ ...all, [shardId]: sequenceNumber }));
+        renameSync(`${checkpointFile}.tmp`, checkpointFile);
       },
     },
   });
@@ -67,7 +69,11 @@ try {
 // Where this run's engines listen, for tools such as `npm run recount`.
 writeFileSync(
   join(dataDir, 'runtime.json'),
-  JSON.stringify({ baseUrl, dynamoEndpoint: stack.endpoint, s3Endpoint: stack.s3Endpoint, pid: process.pid }, null, 2),
+  JSON.stringify(
+    { baseUrl, dynamoEndpoint: stack.endpoint, s3Endpoint: stack.s3Endpoint, pid: process.pid },
+    null,
+    2,
+  ),
 );
 const demo = await ensureDemoCampaign();
 const server = serve({ fetch: stack.app.fetch, port });
