@@ -1,7 +1,6 @@
 // Shared by the reliability suite: the scale (small in CI, full under `npm run soak`), a seeded random source,
 // ballots generated from a campaign definition, a bounded worker pool, free ports and a printed summary.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import {
   Campaign,
   type CampaignInput,
@@ -121,18 +120,7 @@ export async function pool<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
+export { freePort } from '../../packages/local/src/dynamodb-local.ts';
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

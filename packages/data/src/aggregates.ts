@@ -8,10 +8,10 @@
 // without double counting. Why this over the alternatives: see docs/adr/0001-exact-aggregation.md.
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CastBallot, type Counts, emptyTally, groupTally, type Tally, tallyOf } from '@pingyi/domain';
-import type { Db } from './client.ts';
+import { type Db, queryAll } from './client.ts';
 import { type AggregateScope, aggregateKey, aggregatesOf, parseAggregateKey } from './keys.ts';
 
 /** Counter attributes start with this; everything else on an aggregate item is bookkeeping. */
@@ -94,23 +94,12 @@ function addAggregateItem(tally: Tally, item: Record<string, unknown>): void {
 
 /** Every aggregate item of a campaign as stored, marks included (one query, never a scan of ballots). */
 export async function readAggregateItems(db: Db, campaign: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
   const { pk, skPrefix } = aggregatesOf(campaign);
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+  return queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    ConsistentRead: true,
+  });
 }
 
 /** The live tally of a campaign, read from its aggregates. */

