@@ -1,6 +1,6 @@
 // The 公示 page: a self-contained printable HTML notice of what may be published. No comments, no free texts,
 // no rule consequences, and no rates for a subject with fewer valid ballots than the campaign's minimum.
-import type { Campaign, Results, SubjectResult } from '@pingyi/domain';
+import { type Campaign, type Results, rankScores, type SubjectResult } from '@pingyi/domain';
 import * as echarts from 'echarts';
 import { formatTime, hasNeutral, percentText, rankedSubjects, scoreText } from './columns.ts';
 
@@ -62,10 +62,17 @@ export function renderNotice(campaign: Campaign, results: Results): string {
     const neutral = hasNeutral(campaign, kind.id);
     const subjects = rankedSubjects(results, kind.id);
     const publishable = subjects.filter((s) => !s.belowMinimum && s.overall.positiveRate !== null);
+    // Ranks among what is published: a hidden subject must not leave a gap that hints at its place.
+    const publicRanks = new Map(
+      rankScores(publishable.map((s) => s.overall.weightedScore)).map((rank, i) => [
+        publishable[i]?.id,
+        rank,
+      ]),
+    );
     const rows = subjects
       .map(
         (s) =>
-          `<tr><td class="num">${s.belowMinimum ? '—' : (s.rank ?? '—')}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
+          `<tr><td class="num">${publicRanks.get(s.id) ?? '—'}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
             [s.title, s.unit].filter(Boolean).join('，'),
           )}</td><td class="num">${s.overall.valid}</td>${rateCells(campaign, s, neutral)}</tr>`,
       )

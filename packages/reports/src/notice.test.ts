@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { Campaign, type CastBallot, computeResults, tallyOf } from '@pingyi/domain';
+import { describe, expect, it } from 'vitest';
+import { renderNotice } from './notice.ts';
+
+const campaign = Campaign.parse(
+  JSON.parse(
+    readFileSync(new URL('../../../examples/education-bureau.campaign.json', import.meta.url), 'utf8'),
+  ),
+);
+const vote = (ratings: CastBallot['ratings'], comment = false): CastBallot => ({
+  group: 'party',
+  ratings,
+  commented: comment ? ['org-edu'] : [],
+  best: [],
+  worst: [],
+  otherBest: '不该公开的自填',
+});
+const results = computeResults({
+  campaignId: 'c1',
+  campaign,
+  status: 'closed',
+  asOf: '2026-12-30T10:00:00Z',
+  // org-edu: 3 valid (below the minimum 5) but all 满意; org-school: 5 valid, lower score
+  tally: tallyOf([
+    ...Array.from({ length: 3 }, () =>
+      vote({ 'org-edu': { overall: 'S' }, 'org-school': { overall: 'B' } }, true),
+    ),
+    ...Array.from({ length: 2 }, () => vote({ 'org-school': { overall: 'N' } })),
+  ]),
+  issued: {},
+});
+const rowOf = (html: string, name: string) =>
+  html.slice(html.indexOf(`<td>${name}`) - 30, html.indexOf('</tr>', html.indexOf(name)));
+
+describe('公示 page', () => {
+  it('hides the rates and rank of a subject under the minimum, and ranks the rest among themselves', () => {
+    const html = renderNotice(campaign, results);
+    expect(results.subjects.find((s) => s.id === 'org-edu')?.rank).toBe(1); // organizer view
+    expect(rowOf(html, '县教育和科学技术局党委')).toContain('不公示比率');
+    expect(rowOf(html, '县教育和科学技术局党委')).not.toContain('%');
+    expect(rowOf(html, '县中学党支部')).toContain('<td class="num">1</td>');
+  });
+
+  it('publishes no comment counts, no free texts and no rule consequences', () => {
+    const html = renderNotice(campaign, results);
+    expect(html).not.toContain('不该公开的自填');
+    expect(html).not.toContain('诫勉谈话');
+    expect(html).not.toMatch(/<script|<link/);
+  });
+});
