@@ -4,13 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { serve } from '@hono/node-server';
 import { type AppDeps, createApp } from '@pingyi/api';
 import {
   aggregateKey,
   aggregatesOfTally,
-  BALLOT_SK,
   ballotsOf,
   createDocumentClient,
   type Db,
@@ -37,6 +35,7 @@ import {
   report,
   SCALE,
   seconds,
+  storedReceipts,
   TEST_TIMEOUT,
 } from './support.ts';
 
@@ -381,24 +380,4 @@ function distinctAggregateItems(event: StreamBatchEvent): number {
       keys.add(aggregateKey(campaign, aggregate.scope).sk);
   }
   return keys.size;
-}
-
-async function storedReceipts(db: Db, campaign: string): Promise<string[]> {
-  const receipts: string[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new ScanCommand({
-        TableName: db.tableName,
-        FilterExpression: 'sk = :sk AND cid = :cid',
-        ExpressionAttributeValues: { ':sk': BALLOT_SK, ':cid': campaign },
-        ProjectionExpression: 'rc',
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) receipts.push(String(item.rc));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return receipts.sort();
 }
