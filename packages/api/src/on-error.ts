@@ -1,8 +1,8 @@
 // The one place an error becomes an HTTP status and the {"error": {code, message, issues?}} body.
-import { CampaignNotFoundError, CampaignStatusError } from '@pingyi/data';
+import { CampaignNotFoundError, CampaignStatusError, CommentsNotStoredError } from '@pingyi/data';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ApiError, NotFoundError, StatusConflictError } from './errors.ts';
+import { type ApiError, NotFoundError, StatusConflictError, UnavailableError } from './errors.ts';
 import { logger } from './logger.ts';
 
 const statusByCode: Record<string, ContentfulStatusCode> = {
@@ -17,6 +17,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  quota_exceeded: 429,
   unavailable: 503,
 };
 
@@ -26,9 +27,16 @@ const statusLabels: Record<string, string> = { draft: '草稿', open: '进行中
 export function toApiError(error: unknown): unknown {
   if (error instanceof CampaignNotFoundError) return new NotFoundError('未找到该评议活动');
   if (error instanceof CampaignStatusError) {
+    const reopen = error.status === 'closed' ? '（已结束的评议活动只能由县级管理员说明理由后重新开放）' : '';
     return new StatusConflictError(
-      `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”`,
+      `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”${reopen}`,
     );
+  }
+  // The ballot is stored; a retry with the same submission id (the page sends one by itself) stores the rest.
+  if (error instanceof CommentsNotStoredError) {
+    return new UnavailableError('提交尚未全部完成，请再提交一次（不会重复计票）', undefined, {
+      cause: error,
+    });
   }
   return error;
 }
@@ -37,10 +45,13 @@ export function statusOf(error: ApiError): ContentfulStatusCode {
   return statusByCode[error.code] ?? 400;
 }
 
+/** An error answer lists at most this many issues, and says how many there were: a hostile body stays a short answer. */
+export const MAX_ISSUES = 50;
+
 export function errorBody(error: ApiError) {
-  return {
-    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
-  };
+  const issues = error.issues;
+  const listed = issues ? { issues: issues.slice(0, MAX_ISSUES), issueCount: issues.length } : {};
+  return { error: { code: error.code, message: error.message, ...listed } };
 }
 
 export const internalErrorBody = { error: { code: 'internal', message: '服务器内部错误，请稍后重试' } };

@@ -6,6 +6,7 @@ export * from './client.ts';
 export * from './comments.ts';
 export * from './errors.ts';
 export * from './keys.ts';
+export * from './quotas.ts';
 export * from './recount.ts';
 export * from './reports.ts';
 export * from './table.ts';
