@@ -21,7 +21,12 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
-const statusLabels: Record<string, string> = { draft: '草稿', open: '进行中', closed: '已结束' };
+const statusLabels: Record<string, string> = {
+  draft: '草稿',
+  open: '进行中',
+  closed: '已结束',
+  reopened: '重新开放',
+};
 
 /** Turns errors from the packages below into API errors; anything else stays as it is (a 500). */
 export function toApiError(error: unknown): unknown {

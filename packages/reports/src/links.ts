@@ -42,5 +42,6 @@ export async function reportLinks(store: ReportStore, report: ReportRecord) {
       ),
     })),
   );
-  return { id: report.id, createdAt: report.createdAt, trigger: report.trigger, files };
+  const { id, createdAt, trigger, superseded } = report;
+  return { id, createdAt, trigger, ...(superseded ? { superseded } : {}), files };
 }
