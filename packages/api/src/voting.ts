@@ -8,6 +8,7 @@ import {
   CommentsNotStoredError,
   castBallot,
   codeBallot,
+  countQuotaRefusal,
   hasVoted,
   openBallot,
   type QuotaSlot,
@@ -206,8 +207,10 @@ async function castWithinQuota(
     expiresAt: Math.ceil(keepUntil / 1000),
   };
   if (!(await takeQuotaSlot(deps.db, slot))) {
+    // a retry is not a new ballot: answered, and not counted as refused
     const stored = await storedOutcome(deps.db, input);
     if (stored) return stored;
+    await countQuotaRefusal(deps.db, slot);
     throw new QuotaExceededError(
       `本网络提交的评议已达上限（同一网络${windowText(quota.windowMinutes)}最多 ${quota.perSource} 份），请稍后再试。如果您在同一单位或会场与许多人共用网络，可以改用手机流量提交。`,
       Math.max(1, Math.ceil((window.end.getTime() - input.now.getTime()) / 1000)),

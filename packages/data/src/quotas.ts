@@ -24,17 +24,13 @@ export interface QuotaSlot {
 
 const names = { '#ttl': TIME_TO_LIVE_ATTRIBUTE };
 
-/**
- * Takes one of the source's ballots in this window, atomically: true if it was free. A refusal is counted on the
- * same item, for the organizer's view of the open channel.
- */
+/** Takes one of the source's ballots in this window, atomically: true if one was free. */
 export async function takeQuotaSlot(db: Db, slot: QuotaSlot): Promise<boolean> {
-  const Key = quotaKey(slot.campaign, slot.windowStart, slot.source);
   try {
     await db.client.send(
       new UpdateCommand({
         TableName: db.tableName,
-        Key,
+        Key: quotaKey(slot.campaign, slot.windowStart, slot.source),
         UpdateExpression: 'ADD n :one SET #ttl = :ttl',
         ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
         ExpressionAttributeNames: names,
@@ -43,18 +39,22 @@ export async function takeQuotaSlot(db: Db, slot: QuotaSlot): Promise<boolean> {
     );
     return true;
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
+}
+
+/** Counts a ballot the quota refused, for the organizer's view of the open channel. */
+export async function countQuotaRefusal(db: Db, slot: QuotaSlot): Promise<void> {
   await db.client.send(
     new UpdateCommand({
       TableName: db.tableName,
-      Key,
+      Key: quotaKey(slot.campaign, slot.windowStart, slot.source),
       UpdateExpression: 'ADD x :one SET #ttl = :ttl',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':one': 1, ':ttl': slot.expiresAt },
     }),
   );
-  return false;
 }
 
 /** Gives a taken slot back: the submit stored no new ballot (a retry of one already stored, or a failure). */
