@@ -449,6 +449,59 @@ describe('alarms', () => {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     }
   });
+
+  it("let CloudWatch publish to the topic for this account's alarms of this county, and only over TLS", () => {
+    const topic = ref(t, 'AWS::SNS::Topic');
+    const policies = valuesOfType(t, 'AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(1); // a second policy on the topic would replace this one
+    const [, policy] = policies[0] as (typeof policies)[number];
+    expect(policy.Properties.Topics).toEqual([{ Ref: topic }]);
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, Json>[] }).Statement;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsOfThisCounty',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  `:cloudwatch:${china.region}:`,
+                  { Ref: 'AWS::AccountId' },
+                  `:alarm:Pingyi-${china.code}-*`,
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    // the pattern admits every alarm the stack has, and no alarm of another county
+    const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    expect(names).toHaveLength(11);
+    for (const name of names) expect(name).toMatch(new RegExp(`^Pingyi-${china.code}-[A-Za-z0-9]+$`));
+    g.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': global.account } }),
+          }),
+        ]),
+      },
+    });
+  });
 });
 
 describe('outputs', () => {
