@@ -1,12 +1,13 @@
 // One county's isolated stack: its own table, buckets, secrets, event bus, API, functions and alarms.
+
+import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data/timing';
+import { COUNT_MISMATCH_METRIC, METRIC_NAMESPACE } from '@pingyi/reports/events';
 import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data/timing';
-import { COUNT_MISMATCH_METRIC, METRIC_NAMESPACE } from '@pingyi/reports/events';
 import type { Construct } from 'constructs';
 import { Aggregation, type FailureMode } from './aggregation.ts';
 import { BallotTable } from './ballot-table.ts';

@@ -4,7 +4,6 @@
 // as it changes it. Another process (another Lambda container) sees a close within `ttlMs`.
 import { CAMPAIGN_CACHE_MS, type CampaignRecord, type Db, getCampaign } from '@pingyi/data';
 
-
 const cache = new Map<string, { record: CampaignRecord; at: number }>();
 const keyOf = (db: Db, id: string) => `${db.tableName}\u0000${id}`;
 

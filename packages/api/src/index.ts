@@ -2,7 +2,7 @@
 export { type App, createApp } from './app.tsx';
 export { clearCampaignCache } from './campaign-cache.ts';
 export { signCode, verifyCode } from './codes.ts';
-export { readResults, type ResultsAnswer } from './routes/results.ts';
 export type { AppDeps } from './deps.ts';
 export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
+export { type ResultsAnswer, readResults } from './routes/results.ts';
 export * from './runtime.ts';

@@ -109,7 +109,8 @@ export const ResultsBody = z
       otherWorst: z.array(z.object({ text: z.string(), count: z.number().int() })),
     }),
     final: z.boolean().openapi({
-      description: 'true once the closing report exists: the counts are its verified recount and never change',
+      description:
+        'true once the closing report exists: the counts are its verified recount and never change',
     }),
     settled: z.boolean().openapi({
       description:
@@ -125,7 +126,9 @@ export const ResultsBody = z
         verifiedAt: z.string(),
       })
       .optional()
-      .openapi({ description: 'a final answer: how the recount of the ballots compared with the live count' }),
+      .openapi({
+        description: 'a final answer: how the recount of the ballots compared with the live count',
+      }),
   })
   .openapi('Results');
 

@@ -48,7 +48,11 @@ export interface ExportRequest {
 
 export type ExportOutcome =
   /** `closing` when this export made the closing tally: how the recount compared with the live count */
-  | { outcome: 'exported'; report: ReportRecord; closing?: Pick<ClosingTally, 'verification' | 'differences'> }
+  | {
+      outcome: 'exported';
+      report: ReportRecord;
+      closing?: Pick<ClosingTally, 'verification' | 'differences'>;
+    }
   | { outcome: 'unchanged'; reportId: string };
 
 const CONTENT_TYPES = {

@@ -64,7 +64,11 @@ export async function readResults(db: Db, id: string, now: Date): Promise<Result
     const final = await readFinalTally(db, id, record.closedAt ?? record.updatedAt);
     if (final) {
       const { verification } = final;
-      return answer(record, final.tally, verification.verifiedAt, { final: true, settled: true, verification });
+      return answer(record, final.tally, verification.verifiedAt, {
+        final: true,
+        settled: true,
+        verification,
+      });
     }
   }
   const key = `${db.tableName}\u0000${id}`;
