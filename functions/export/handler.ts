@@ -6,6 +6,7 @@ import {
   COUNT_MISMATCH_METRIC,
   EXPORT_REQUESTED,
   type ExportOutcome,
+  type ExportRequest,
   type ExportRequestedDetail,
   METRIC_NAMESPACE,
   type ReportStore,
@@ -25,7 +26,17 @@ export interface ExportSummary {
   failed: string[];
 }
 
-export function createExportHandler(db: Db, store: ReportStore, now: () => Date = () => new Date()) {
+export interface ExportHandlerOptions {
+  /** how a closing export compares the recount with the live aggregates (default: up to 60 s) */
+  closing?: ExportRequest['closing'];
+}
+
+export function createExportHandler(
+  db: Db,
+  store: ReportStore,
+  now: () => Date = () => new Date(),
+  options: ExportHandlerOptions = {},
+) {
   async function exportOne(
     campaignId: string,
     trigger: ReportTrigger,
@@ -36,6 +47,7 @@ export function createExportHandler(db: Db, store: ReportStore, now: () => Date 
       trigger,
       now: now(),
       clock: now,
+      ...(options.closing ? { closing: options.closing } : {}),
       ...(extra.reportId ? { reportId: extra.reportId } : {}),
     };
     const outcome = await runExport(db, store, { ...request, ...(extra.raw ? { raw: true } : {}) });
