@@ -69,6 +69,25 @@ const QuestionResult = z
   })
   .openapi('QuestionResult');
 
+/** 计票核对 of a closing: the recount of the ballots, and how the live count compared with it. */
+export const Verification = z
+  .object({
+    ballots: z.number().int().openapi({ description: 'ballots recounted one by one' }),
+    live: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'ballots in the live count; null: no consistent read' }),
+    differences: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'counters that differ; 0 when they agree' }),
+    agreed: z.boolean(),
+    verifiedAt: z.string(),
+  })
+  .openapi('Verification');
+
 export const ResultsBody = z
   .object({
     campaignId: z.string(),
