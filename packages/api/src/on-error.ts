@@ -1,5 +1,10 @@
 // The one place an error becomes an HTTP status and the {"error": {code, message, issues?}} body.
-import { CampaignNotFoundError, CampaignStatusError, CommentsNotStoredError } from '@pingyi/data';
+import {
+  CampaignNotFoundError,
+  CampaignStatusError,
+  CommentsNotStoredError,
+  UnsettledAggregatesError,
+} from '@pingyi/data';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiError, NotFoundError, StatusConflictError, UnavailableError } from './errors.ts';
@@ -36,6 +41,9 @@ export function toApiError(error: unknown): unknown {
     return new StatusConflictError(
       `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”${reopen}`,
     );
+  }
+  if (error instanceof UnsettledAggregatesError) {
+    return new UnavailableError('实时统计正在更新，请稍后刷新', undefined, { cause: error });
   }
   // The ballot is stored; a retry with the same submission id (the page sends one by itself) stores the rest.
   if (error instanceof CommentsNotStoredError) {

@@ -30,6 +30,8 @@ export interface CampaignRecord {
   updatedAt: string;
   /** codes issued per evaluator group */
   issued: Record<string, number>;
+  /** when it was last closed: the key of its closing tally (closing.ts) */
+  closedAt?: string;
 }
 
 export interface AuditEntry {
@@ -63,6 +65,7 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     issued: (item.issued as Record<string, number>) ?? {},
+    ...(typeof item.closedAt === 'string' ? { closedAt: item.closedAt } : {}),
   };
 }
 
@@ -174,7 +177,7 @@ export async function setCampaignStatus(
             Update: {
               TableName: db.tableName,
               Key: campaignKey(id),
-              UpdateExpression: 'SET #status = :to, updatedAt = :at',
+              UpdateExpression: `SET #status = :to, updatedAt = :at${status === 'closed' ? ', closedAt = :at' : ''}`,
               ConditionExpression: '#status = :from',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':to': status, ':from': current.status, ':at': at },
@@ -193,7 +196,7 @@ export async function setCampaignStatus(
     }
     throw error;
   }
-  return { ...current, status, updatedAt: at };
+  return { ...current, status, updatedAt: at, ...(status === 'closed' ? { closedAt: at } : {}) };
 }
 
 /** A transaction holds at most 100 items: the campaign, its audit entry, and this many closing reports. */

@@ -11,8 +11,10 @@
 // | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(stack secret, campaign, ballot key, subject) |
 // | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
-// | 9 | open-channel quota: one source in one window        | UpdateItem (ADD, conditional) | pk = Q#<campaign> sk = <window start>#<source digest> |
-// | 10| open-channel spread over sources, for organizers    | Query     | pk = Q#<campaign>  (every window and source; TTL ends them) |
+// | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
+// |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
+// |11 | open-channel quota: one source in one window        | UpdateItem (ADD, conditional) | pk = Q#<campaign> sk = <window start>#<source digest> |
+// |12 | open-channel spread over sources, for organizers    | Query     | pk = Q#<campaign>  (every window and source; TTL ends them) |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -30,6 +32,7 @@ export const CAMPAIGNS_INDEX = 'campaignsByCreation';
 export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REPORT_PREFIX = 'REPORT#';
+export const FINAL_PREFIX = 'FINAL#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -106,6 +109,22 @@ export const reportKey = (campaign: string, createdAt: string, report: string) =
 });
 export const reportsOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: REPORT_PREFIX });
 
+/**
+ * The tally a closing report was made from (a recount of the ballots), keyed by the closing's time: a campaign
+ * reopened and closed again gets a new one, and the old one no longer applies. The header is written last.
+ */
+export const finalTallyKey = (campaign: string, closedAt: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${FINAL_PREFIX}${closedAt}`,
+});
+export const finalTallyPartKey = (campaign: string, closedAt: string, report: string, part: number) => ({
+  pk: `C#${campaign}`,
+  sk: `${FINAL_PREFIX}${closedAt}#${report}#${String(part).padStart(4, '0')}`,
+});
+export const finalTallyPartsOf = (campaign: string, closedAt: string, report: string) => ({
+  pk: `C#${campaign}`,
+  skPrefix: `${FINAL_PREFIX}${closedAt}#${report}#`,
+});
 /** One source's open-channel counter in one quota window (ISO start time; sorts in time order). */
 export const quotaKey = (campaign: string, windowStart: string, source: string) => ({
   pk: `Q#${campaign}`,

@@ -42,6 +42,13 @@ export async function reportLinks(store: ReportStore, report: ReportRecord) {
       ),
     })),
   );
-  const { id, createdAt, trigger, superseded } = report;
-  return { id, createdAt, trigger, ...(superseded ? { superseded } : {}), files };
+  const { id, createdAt, trigger, superseded, verification } = report;
+  return {
+    id,
+    createdAt,
+    trigger,
+    ...(superseded ? { superseded } : {}),
+    ...(verification ? { verification } : {}),
+    files,
+  };
 }
