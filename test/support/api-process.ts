@@ -27,7 +27,9 @@ const app = createApp({
   publicUrl: 'http://127.0.0.1',
   now: () => new Date(need('PINGYI_TEST_NOW')),
 });
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+// PINGYI_TEST_HOST: e.g. ::1, for a test that reaches it from another loopback address
+const hostname = process.env.PINGYI_TEST_HOST || '127.0.0.1';
+const server = serve({ fetch: app.fetch, port: 0, hostname }, (info) => {
   process.stdout.write(`${JSON.stringify({ port: info.port })}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
