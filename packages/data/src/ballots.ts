@@ -53,8 +53,8 @@ export interface CastInput {
 }
 
 /**
- * DynamoDB takes at most 100 items in one transaction: a ballot with up to 99 comments is one transaction; with more
- * (a campaign may have 2,000 subjects) the ballot is written first and its comments after, in idempotent batches.
+ * DynamoDB takes at most 100 items in one transaction: the ballot and its first 99 comments are one transaction; the
+ * comments beyond (a campaign may have 2,000 subjects) follow right after, in idempotent batches.
  */
 export const COMMENTS_IN_TRANSACTION = 99;
 
@@ -154,9 +154,9 @@ async function restoreComments(db: Db, input: CastInput, stored: Record<string, 
 
 /**
  * Casts a ballot with ONE conditional write (attribute_not_exists): the same code can never count twice.
- * Comments go into their own items, keyed so that nothing readable links them to the ballot: in the same
- * transaction when they fit, else right after the ballot in batches (a failure there is CommentsNotStoredError, and
- * the client's retry with the same submission id completes them). On a failed condition the existing ballot comes
+ * Comments go into their own items, keyed so that nothing readable links them to the ballot: up to 99 in the
+ * ballot's transaction, any more right after it in batches (a failure there is CommentsNotStoredError, and the
+ * client's retry with the same submission id completes them). On a failed condition the existing ballot comes
  * back in the same call (ALL_OLD), so a retry (same submission id) is told apart from a second voter without
  * another read.
  */
@@ -167,15 +167,17 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     ConditionExpression: 'attribute_not_exists(pk)',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
+  const withBallot = comments.slice(0, COMMENTS_IN_TRANSACTION);
+  const after = comments.slice(COMMENTS_IN_TRANSACTION);
   try {
-    if (comments.length === 0 || comments.length > COMMENTS_IN_TRANSACTION) {
+    if (withBallot.length === 0) {
       await db.client.send(new PutCommand({ TableName: db.tableName, Item: item, ...condition }));
     } else {
       await db.client.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: db.tableName, Item: item, ...condition } },
-            ...comments.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
+            ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
           ],
         }),
       );
@@ -187,9 +189,9 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     if (outcome.outcome === 'repeat' && existing.item) await restoreComments(db, input, existing.item);
     return outcome;
   }
-  if (comments.length > COMMENTS_IN_TRANSACTION) {
+  if (after.length > 0) {
     try {
-      await writeNewComments(db, comments);
+      await writeNewComments(db, after);
     } catch (error) {
       throw new CommentsNotStoredError(input.campaign, { cause: error });
     }

@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
-  PutCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -70,19 +70,49 @@ describe('writing a ballot’s comments', () => {
     expect([...(await commentsExisting(db, comments(4)))].sort()).toEqual(['id0', 'id3']);
   });
 
-  it('puts each missing comment only if nobody wrote it meanwhile, never over a stored text', async () => {
-    mock.on(PutCommand).resolves({});
+  it('puts missing comments only if nobody wrote them meanwhile, dropping those that exist and sending the rest again', async () => {
+    const written: string[] = [];
     mock
-      .on(PutCommand, { Item: { pk: 'CM#c#s1', sk: 'id1', text: '意见1' } })
-      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    await putCommentsOnce(db, comments(3));
-    const calls = mock.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(3);
-    for (const call of calls) expect(call.ConditionExpression).toBe('attribute_not_exists(pk)');
+      .on(TransactWriteCommand)
+      .callsFake((input: { TransactItems: { Put: { Item: { sk: string } } }[] }) => {
+        const items = input.TransactItems.map((t) => t.Put.Item.sk);
+        // id1 was written by a concurrent retry; id2 conflicts with a write in flight once
+        const reasons = items.map((sk) =>
+          sk === 'id1'
+            ? 'ConditionalCheckFailed'
+            : sk === 'id2' && !written.includes('conflict')
+              ? 'TransactionConflict'
+              : 'None',
+        );
+        if (reasons.some((r) => r !== 'None')) {
+          if (reasons.includes('TransactionConflict')) written.push('conflict');
+          throw new TransactionCanceledException({
+            message: 'cancelled',
+            $metadata: {},
+            CancellationReasons: reasons.map((Code) => ({ Code })),
+          });
+        }
+        written.push(...items);
+        return {};
+      });
+    vi.useFakeTimers();
+    try {
+      const done = putCommentsOnce(db, comments(3));
+      await vi.runAllTimersAsync();
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(written).toEqual(['conflict', 'id0', 'id2']);
+    for (const call of mock.commandCalls(TransactWriteCommand)) {
+      for (const item of call.args[0].input.TransactItems ?? []) {
+        expect(item.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+      }
+    }
   });
 
   it('passes on any other failure', async () => {
-    mock.on(PutCommand).rejects(new Error('network down'));
+    mock.on(TransactWriteCommand).rejects(new Error('network down'));
     await expect(putCommentsOnce(db, comments(2))).rejects.toThrow('network down');
   });
 });

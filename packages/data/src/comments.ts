@@ -1,7 +1,7 @@
 // Comment repository: the texts evaluators left per subject, for organizers only (never published raw), and the
 // writes that store a ballot's comments exactly once even when a retry writes them again.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Db, queryAll } from './client.ts';
 import { commentsOf } from './keys.ts';
 
@@ -22,9 +22,10 @@ export interface CommentItem {
   item: { pk: string; sk: string; text: string };
 }
 
-/** BatchWriteItem takes 25 items, BatchGetItem 100. */
+/** BatchWriteItem takes 25 items, BatchGetItem and TransactWriteItems 100. */
 const WRITE_BATCH = 25;
 const GET_BATCH = 100;
+const TRANSACTION = 100;
 /** Unprocessed items (throttling) are sent again this many times, with growing pauses, before giving up. */
 const ATTEMPTS = 8;
 /** Requests in flight at once for one ballot: its comments are written in a few round trips, not one by one. */
@@ -95,19 +96,31 @@ export async function commentsExisting(db: Db, comments: CommentItem[]): Promise
   return found;
 }
 
-/** Puts each comment unless it exists: a concurrent retry may have written it, and a stored text is never replaced. */
+/**
+ * Puts each comment unless it exists: a concurrent retry may be writing the same ones, and a stored text is never
+ * replaced. Up to 100 conditional puts go in one transaction; a put whose item exists by then is dropped and the
+ * rest sent again (a conflict with a concurrent write is sent again too, after a pause).
+ */
 export async function putCommentsOnce(db: Db, comments: CommentItem[]): Promise<void> {
-  await inParallel(comments, async (c) => {
-    try {
-      await db.client.send(
-        new PutCommand({
-          TableName: db.tableName,
-          Item: c.item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  await inParallel(chunks(comments, TRANSACTION), async (chunk) => {
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === ATTEMPTS) throw new Error(`${pending.length} comments left unwritten`);
+      if (attempt > 0) await pause(attempt);
+      try {
+        await db.client.send(
+          new TransactWriteCommand({
+            TransactItems: pending.map((c) => ({
+              Put: { TableName: db.tableName, Item: c.item, ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        pending = pending.filter((_, i) => reasons[i]?.Code !== 'ConditionalCheckFailed');
+      }
     }
   });
 }
