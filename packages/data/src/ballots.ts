@@ -145,12 +145,25 @@ async function restoreComments(db: Db, input: CastInput, stored: Record<string, 
   const listed = Array.isArray(stored.cm) ? new Set(stored.cm as string[]) : undefined;
   const comments = commentItems(input).filter((c) => !listed || listed.has(c.subject));
   if (comments.length === 0) return;
-  const present = await commentsExisting(db, comments);
-  await putCommentsOnce(
-    db,
-    comments.filter((c) => !present.has(String(c.item.sk))),
-  );
+  try {
+    const present = await commentsExisting(db, comments);
+    await putCommentsOnce(
+      db,
+      comments.filter((c) => !present.has(String(c.item.sk))),
+    );
+  } catch (error) {
+    throw new CommentsNotStoredError(input.campaign, { cause: error });
+  }
 }
+
+/** Attempts at the ballot's own write when DynamoDB cancels it for a concurrent transaction on the same items. */
+const CONFLICT_ATTEMPTS = 4;
+
+/** A transaction cancelled only because another one held some of its items: it may simply be sent again. */
+const isConflictOnly = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+  (error.CancellationReasons ?? []).every((r) => r.Code === 'TransactionConflict' || r.Code === 'None');
 
 /**
  * Casts a ballot with ONE conditional write (attribute_not_exists): the same code can never count twice.
@@ -169,18 +182,28 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
   };
   const withBallot = comments.slice(0, COMMENTS_IN_TRANSACTION);
   const after = comments.slice(COMMENTS_IN_TRANSACTION);
+  const write = () =>
+    withBallot.length === 0
+      ? db.client.send(new PutCommand({ TableName: db.tableName, Item: item, ...condition }))
+      : db.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: db.tableName, Item: item, ...condition } },
+              ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
+            ],
+          }),
+        );
   try {
-    if (withBallot.length === 0) {
-      await db.client.send(new PutCommand({ TableName: db.tableName, Item: item, ...condition }));
-    } else {
-      await db.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: db.tableName, Item: item, ...condition } },
-            ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
-          ],
-        }),
-      );
+    // Two submits of one ballot at once (a double tap, a retry racing its original) touch the same items: the one
+    // cancelled for the conflict is sent again, and then finds the other's ballot (a repeat, or a used code).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        break;
+      } catch (error) {
+        if (!isConflictOnly(error) || attempt === CONFLICT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+      }
     }
   } catch (error) {
     const existing = existingOnConflict(error);
