@@ -114,7 +114,7 @@ async function post(base: string, path: string, body: unknown, headers: Record<s
 
 describe('open channel: one source cannot stuff the link', () => {
   it('two API processes together accept no more than the source’s quota, from 127.0.0.1 and ::1 alike', async () => {
-    const QUOTA = 12;
+    const QUOTA = 10;
     const { id, openTokens } = await stack.openExample({}, withQuota(QUOTA));
     const path = `/b/${openTokens.public}`;
     // The probe got 69 of 300 through one process, then 5 more from ::1 once 127.0.0.1 was refused.
@@ -122,7 +122,7 @@ describe('open channel: one source cannot stuff the link', () => {
       await apiProcess('127.0.0.1'),
       await apiProcess((await ipv6Loopback()) ? '::1' : '127.0.0.1'),
     ];
-    const bodies = Array.from({ length: 5 * QUOTA }, () => publicBallot(nextSubmissionId()));
+    const bodies = Array.from({ length: 3 * QUOTA }, () => publicBallot(nextSubmissionId()));
     const send = (i: number) => post(bases[i % 2] ?? '', path, bodies[i]);
     // Each process takes a turn first (each would grant a whole quota on its own, as the in-memory limit did),
     // then the rest arrive at both at once.
