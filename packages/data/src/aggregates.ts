@@ -29,7 +29,11 @@ interface Aggregate {
   text?: string;
 }
 
-/** Splits a tally into the aggregate items that hold it, with their counter attribute names. */
+/**
+ * Splits a tally into the aggregate items that hold it, with their counter attribute names. Every kind of
+ * record (ballot, comment, free text) also adds to a counter of the campaign item, so every batch that counts
+ * anything for a campaign writes its commit record (see applyBallots).
+ */
 export function aggregatesOfTally(tally: Tally): Aggregate[] {
   const out: Aggregate[] = [];
   const campaignCounters = new Map<string, number>();
@@ -41,6 +45,13 @@ export function aggregatesOfTally(tally: Tally): Aggregate[] {
   ] as const) {
     for (const [matter, n] of Object.entries(counts)) campaignCounters.set(`${COUNTER}${side}#${matter}`, n);
   }
+  const total = (counts: Counts) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const totals = [
+    [`${COUNTER}total#comments`, total(tally.comments)],
+    [`${COUNTER}total#otherBest`, total(tally.matters.otherBest)],
+    [`${COUNTER}total#otherWorst`, total(tally.matters.otherWorst)],
+  ] as const;
+  for (const [name, n] of totals) if (n > 0) campaignCounters.set(name, n);
   if (campaignCounters.size > 0) out.push({ scope: { type: 'campaign' }, counters: campaignCounters });
 
   for (const [subject, byGroup] of Object.entries(tally.subjects)) {
@@ -50,9 +61,12 @@ export function aggregatesOfTally(tally: Tally): Aggregate[] {
         for (const [option, n] of Object.entries(options))
           counters.set(`${COUNTER}q#${question}#${option}`, n);
       }
-      if (counts.comments > 0) counters.set(`${COUNTER}comments`, counts.comments);
       out.push({ scope: { type: 'subject', subject, group }, counters });
     }
+  }
+  for (const [subject, n] of Object.entries(tally.comments)) {
+    if (n > 0)
+      out.push({ scope: { type: 'comments', subject }, counters: new Map([[`${COUNTER}count`, n]]) });
   }
   for (const side of ['otherBest', 'otherWorst'] as const) {
     for (const [text, n] of Object.entries(tally.matters[side])) {
@@ -81,11 +95,12 @@ function addAggregateItem(tally: Tally, item: Record<string, unknown>): void {
       if (kind === 'best' || kind === 'worst') add(tally.matters[kind], rest.join('#'));
     } else if (scope.type === 'subject') {
       const target = groupTally(tally, scope.subject, scope.group);
-      if (kind === 'comments') target.comments += value;
       if (kind === 'q' && rest.length >= 2) {
         const [question = '', ...option] = rest;
         add((target.questions[question] ??= {}), option.join('#'));
       }
+    } else if (scope.type === 'comments') {
+      if (kind === 'count') add(tally.comments, scope.subject);
     } else if (kind === 'count' && typeof item.text === 'string') {
       add(tally.matters[scope.side], item.text);
     }

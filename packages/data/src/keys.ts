@@ -25,6 +25,9 @@ export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REPORT_PREFIX = 'REPORT#';
 export const FINAL_PREFIX = 'FINAL#';
+export const COMMENT_PREFIX = 'CM#';
+export const FREE_TEXT_PREFIX = 'FT#';
+export const RECEIPT_PREFIX = 'RC#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -43,10 +46,15 @@ export const openBallot = (group: string, submission: string) => `o.${group}.${s
 
 export const aggregatesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: AGGREGATE_PREFIX });
 
-/** The aggregate items of a campaign (access pattern 4): one per campaign, per subject × group, per free text. */
+/**
+ * The aggregate items of a campaign (access pattern 4): one per campaign (the commit record, see aggregates.ts), per
+ * subject × group, per subject's comments, per free text.
+ */
 export type AggregateScope =
   | { type: 'campaign' }
   | { type: 'subject'; subject: string; group: string }
+  /** comments on a subject: counted from the comment items, which carry no group */
+  | { type: 'comments'; subject: string }
   | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string };
 
 export function aggregateKey(campaign: string, scope: AggregateScope) {
@@ -56,6 +64,8 @@ export function aggregateKey(campaign: string, scope: AggregateScope) {
       return { pk, sk: `${AGGREGATE_PREFIX}C` };
     case 'subject':
       return { pk, sk: `${AGGREGATE_PREFIX}S#${scope.subject}#${scope.group}` };
+    case 'comments':
+      return { pk, sk: `${AGGREGATE_PREFIX}K#${scope.subject}` };
     case 'other':
       return { pk, sk: `${AGGREGATE_PREFIX}T#${scope.side}#${scope.digest}` };
   }
@@ -66,6 +76,7 @@ export function parseAggregateKey(sk: string): AggregateScope | undefined {
   if (parts[0] === 'C') return { type: 'campaign' };
   if (parts[0] === 'S' && parts[1] && parts[2])
     return { type: 'subject', subject: parts[1], group: parts[2] };
+  if (parts[0] === 'K' && parts[1]) return { type: 'comments', subject: parts[1] };
   if (parts[0] === 'T' && (parts[1] === 'otherBest' || parts[1] === 'otherWorst') && parts[2]) {
     return { type: 'other', side: parts[1], digest: parts[2] };
   }
