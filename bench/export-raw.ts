@@ -39,7 +39,6 @@ function randomBallot(n: number): CastBallot {
 }
 
 async function seed(db: Db, campaign: string, count: number, offset: number) {
-  const now = new Date();
   let next = offset;
   async function worker() {
     while (next < offset + count) {
@@ -53,8 +52,8 @@ async function seed(db: Db, campaign: string, count: number, offset: number) {
               campaign,
               ballotKey: `t.party.${n + 1}`,
               ballot: randomBallot(n),
-              receipt: 'BENCH-0000',
-              now,
+              submissionId: `s-${Math.random()}`,
+              secret: Buffer.from('secret'),
             }),
           },
         });

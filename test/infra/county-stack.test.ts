@@ -1,5 +1,5 @@
 import { parseEnv } from '@pingyi/api';
-import { ballotInsertFilter, createTableInput, tableDefinition } from '@pingyi/data/table';
+import { countedInsertFilters, createTableInput, tableDefinition } from '@pingyi/data/table';
 import { EVENT_SOURCE, EXPORT_REQUESTED } from '@pingyi/reports/events';
 import { App, TagManager } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
@@ -260,7 +260,7 @@ describe('the aggregate function on the table stream', () => {
   it('takes ballot inserts only, with the justified batch settings and a tumbling window', () => {
     expect(mapping()).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/Table/), 'StreamArn'] },
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(ballotInsertFilter) }] },
+      FilterCriteria: { Filters: countedInsertFilters.map((f) => ({ Pattern: JSON.stringify(f) })) },
       BatchSize: STREAM_SETTINGS.batchSize,
       MaximumBatchingWindowInSeconds: 1,
       TumblingWindowInSeconds: 30,

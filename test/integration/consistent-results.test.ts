@@ -11,7 +11,7 @@ import {
   createDocumentClient,
   type Db,
   ensureTable,
-  isBallotInsert,
+  isCountedInsert,
   readTally,
   recountTally,
 } from '@pingyi/data';
@@ -76,7 +76,7 @@ describe('results during a burst', () => {
     const poller = startStreamPoller({
       streams: new DynamoDBStreamsClient(clientConfig),
       streamArn,
-      filter: isBallotInsert,
+      filter: isCountedInsert,
       intervalMs: 20,
       batchSize: 25,
       maxRetries: 10,

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type CastBallot, type Counts, emptyTally, groupTally, type Tally, tallyOf } from '@pingyi/domain';
+import { type Counts, emptyTally, groupTally, type Tally } from '@pingyi/domain';
 import { type Db, queryAll } from './client.ts';
 import { type AggregateScope, aggregateKey, aggregatesOf, parseAggregateKey } from './keys.ts';
 
@@ -32,7 +32,7 @@ interface Aggregate {
 /**
  * Splits a tally into the aggregate items that hold it, with their counter attribute names. Every kind of
  * record (ballot, comment, free text) also adds to a counter of the campaign item, so every batch that counts
- * anything for a campaign writes its commit record (see applyBallots).
+ * anything for a campaign writes its commit record (see applyRecords).
  */
 export function aggregatesOfTally(tally: Tally): Aggregate[] {
   const out: Aggregate[] = [];
@@ -257,12 +257,13 @@ export async function readTally(db: Db, campaign: string, options?: ReadCutOptio
 export const isCounter = (name: string) => name.startsWith(COUNTER);
 export const isHighWaterMark = (name: string) => name.startsWith(HIGH_WATER);
 
-/** One ballot from the stream, with where it sits in its shard. */
-export interface StreamBallot {
+/** One counted record from the stream (a ballot, a comment or a free text), with where it sits in its shard. */
+export interface StreamRecord {
   shard: string;
   sequenceNumber: string;
   campaign: string;
-  ballot: CastBallot;
+  /** what the record adds: tallyOf([ballot]) for a ballot, one comment or one free text otherwise */
+  tally: Tally;
 }
 
 interface Contribution {
@@ -291,11 +292,11 @@ export interface ApplyResult {
 }
 
 /** Groups the batch's contributions by aggregate item (and shard), in sequence order. */
-function plan(ballots: StreamBallot[]): PendingUpdate[] {
+function plan(records: StreamRecord[]): PendingUpdate[] {
   const pending = new Map<string, PendingUpdate>();
-  const ordered = [...ballots].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
+  const ordered = [...records].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
   for (const b of ordered) {
-    for (const aggregate of aggregatesOfTally(tallyOf([b.ballot]))) {
+    for (const aggregate of aggregatesOfTally(b.tally)) {
       const key = aggregateKey(b.campaign, aggregate.scope);
       const id = `${key.pk}|${key.sk}|${b.shard}`;
       let update = pending.get(id);
@@ -391,15 +392,15 @@ async function applyUpdate(db: Db, update: PendingUpdate): Promise<number> {
 }
 
 /**
- * Applies a batch of ballots to the aggregates: every aggregate item the batch touches gets at most one
+ * Applies a batch of counted records (ballots, comments, free texts) to the aggregates: every aggregate item the batch touches gets at most one
  * update (more only when a redelivery overlaps it). First every item but the campaign's, with bounded
  * concurrency; then, for each campaign whose items are all stored, its campaign item: the batch's commit
  * record, which readers read first (readCut). When something fails, `failedFrom` is the lowest sequence number
  * that contributed to a failed item or to a campaign item left unwritten: the stream resumes there, and items
  * already written skip what they hold.
  */
-export async function applyBallots(db: Db, ballots: StreamBallot[], concurrency = 8): Promise<ApplyResult> {
-  const updates = plan(ballots);
+export async function applyRecords(db: Db, records: StreamRecord[], concurrency = 8): Promise<ApplyResult> {
+  const updates = plan(records);
   const commitSk = aggregateKey('', { type: 'campaign' }).sk;
   const isCommit = (u: PendingUpdate) => u.key.sk === commitSk;
   const result: ApplyResult = { writes: 0, items: updates.length, errors: [] };

@@ -41,6 +41,17 @@ export const countedInsertFilters = [
   { eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: FREE_TEXT_PREFIX }] } } } },
 ] as const;
 
+/** A ballot insert: the only records a failed batch's archive keeps (comments and free texts stay in the table). */
+export function isBallotInsert(record: {
+  eventName?: string;
+  dynamodb?: { Keys?: Record<string, unknown> };
+}) {
+  return (
+    record.eventName === 'INSERT' &&
+    (record.dynamodb?.Keys?.sk as { S?: string } | undefined)?.S === BALLOT_SK
+  );
+}
+
 /** The filters above as a predicate, for the local stream poller and the failed-batch archiver. */
 export function isCountedInsert(record: {
   eventName?: string;

@@ -25,7 +25,7 @@ const ReportList = z
       }),
       files: z.array(
         z.object({
-          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv']),
+          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv', 'texts-csv']),
           name: z.string(),
           size: z.number().int(),
           sha256: z.string(),
