@@ -96,7 +96,7 @@ function messageOf(response: Response): string | undefined {
   return undefined;
 }
 
-const RECEIPT = /\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/;
+const RECEIPT = /\b[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}\b/;
 
 /** Own property names of Object.prototype and Object: a polluting request would add to them. */
 const prototypeShape = () =>
