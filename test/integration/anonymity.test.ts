@@ -35,7 +35,7 @@ const ONLY_TEXT = '希望恢复周三下午的教研活动';
 /** The plan: 12 party members and 3 staff; one party member writes the only comment on m-wang and the only free text. */
 function plannedBallot(group: string, n: number) {
   const answers: Record<string, { overall: string; comment?: string }> = {};
-  for (const id of ALL) answers[id] = { overall: ['S', 'B', 'N', 'X'][(n + id.length) % 4] ?? 'S' };
+  for (const id of ALL) answers[id] = { overall: ['S', 'N', 'X'][(n + id.length) % 3] ?? 'S' };
   if (group === 'party' && n === 4) answers['m-wang'] = { overall: 'N', comment: ONLY_COMMENT };
   if (n % 3 === 0) answers['org-edu'] = { overall: 'S', comment: `第 ${n} 号的意见：食堂要改进` };
   return {

@@ -58,22 +58,25 @@ const ballotsOf = (campaign: string) =>
 
 const totalComments = (tally: Tally) => Object.values(tally.comments).reduce((n, k) => n + k, 0);
 
-/** Makes the n-th and later BatchWriteItem calls fail (as throttling would), until the returned undo is called. */
-function failBatchWritesFrom(n: number): () => void {
+/**
+ * Makes the n-th and later TransactWriteItems calls fail (as throttling would), until the returned undo is called: the
+ * first is the ballot's own, the later ones write the comments that did not fit in it.
+ */
+function failTransactionsFrom(n: number): () => void {
   const middleware = stack.db.client.middlewareStack;
   let calls = 0;
   middleware.add(
     (next, context) => async (args) => {
-      if ((context as { commandName?: string }).commandName === 'BatchWriteItemCommand' && ++calls >= n) {
+      if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand' && ++calls >= n) {
         throw Object.assign(new Error('injected: throughput exceeded'), {
           name: 'ProvisionedThroughputExceededException',
         });
       }
       return next(args);
     },
-    { step: 'initialize', name: 'injectBatchWriteFailure' },
+    { step: 'initialize', name: 'injectTransactionFailure' },
   );
-  return () => middleware.remove('injectBatchWriteFailure');
+  return () => middleware.remove('injectTransactionFailure');
 }
 
 describe('a ballot with 150 comments in a 2,000-subject campaign', () => {
@@ -113,7 +116,7 @@ describe('a ballot with 150 comments in a 2,000-subject campaign', () => {
     const path = `/b/${openTokens.public}`;
     const body = bigBallot('large-ballot-submission-0002');
 
-    const undo = failBatchWritesFrom(3);
+    const undo = failTransactionsFrom(3);
     let first: Awaited<ReturnType<TestStack['call']>>;
     try {
       first = await stack.call('POST', path, body);
