@@ -17,3 +17,23 @@ export class CampaignStatusError extends Error {
     super(`campaign ${campaignId} is ${status}, cannot become ${wanted}`);
   }
 }
+
+/** A console account name that is already taken. */
+export class AccountExistsError extends Error {
+  override readonly name = 'AccountExistsError';
+  constructor(readonly account: string) {
+    super(`account ${account} exists`);
+  }
+}
+
+export class AccountNotFoundError extends Error {
+  override readonly name = 'AccountNotFoundError';
+  constructor(readonly account: string) {
+    super(`account ${account} not found`);
+  }
+}
+
+/** A set-up or reset link that is unknown, used, replaced by a newer one, or past its time. */
+export class LinkInvalidError extends Error {
+  override readonly name = 'LinkInvalidError';
+}

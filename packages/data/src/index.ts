@@ -1,6 +1,9 @@
 // The data package: key design, table definition and repositories over an injected DynamoDB document client.
+export * from './accounts.ts';
 export * from './aggregates.ts';
+export * from './audit.ts';
 export * from './ballots.ts';
+export * from './campaign-access.ts';
 export * from './campaigns.ts';
 export * from './client.ts';
 export * from './comments.ts';
@@ -8,4 +11,6 @@ export * from './errors.ts';
 export * from './keys.ts';
 export * from './recount.ts';
 export * from './reports.ts';
+export * from './sessions.ts';
 export * from './table.ts';
+export * from './throttles.ts';

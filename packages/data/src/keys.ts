@@ -10,10 +10,20 @@
 // | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <random id>          |
 // | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
+// | 9 | get a console account by its login name             | GetItem   | pk = A#<name>               sk = ACCOUNT               |
+// |10 | list accounts by name (county admin)                | Query GSI | campaignsByCreation: gsi1pk = ACCOUNTS, gsi1sk = <name> |
+// |11 | a console session by the digest of its token        | GetItem   | pk = SESSION#<sha256(token)> sk = SESSION (TTL)        |
+// |12 | a one-time set-up or reset link by its digest       | GetItem   | pk = LINK#<sha256(token)>   sk = LINK (TTL)            |
+// |13 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
+// |14 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
+// |15 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
 // campaign's partition. Comments live under their own key, with no reference to the ballot they came with.
+// Console items (accounts, sessions, links, throttles) hold no ballot data; tokens are stored only as digests, and
+// items that only matter for a while carry `expiresAt` (epoch seconds) for the table's TTL. Every audit entry also
+// sits in the shared index under AUDIT, so the county admin reads one log across campaigns and accounts.
 
 export const CAMPAIGN_META = 'META';
 export const BALLOT_SK = 'BALLOT';
@@ -22,6 +32,11 @@ export const CAMPAIGNS_INDEX = 'campaignsByCreation';
 export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REPORT_PREFIX = 'REPORT#';
+export const ACCOUNTS_PK = 'ACCOUNTS';
+export const AUDIT_INDEX_PK = 'AUDIT';
+export const COUNTY_PK = 'COUNTY';
+/** The attribute the table's TTL reads: epoch seconds after which DynamoDB may delete the item. */
+export const EXPIRES_AT = 'expiresAt';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -69,9 +84,25 @@ export function parseAggregateKey(sk: string): AggregateScope | undefined {
   return undefined;
 }
 
-export const auditKey = (campaign: string, at: string, nonce: string) => ({
-  pk: `C#${campaign}`,
+/** An audit entry: under its campaign, or under the county for accounts and sign-ins; always in the county log. */
+export const auditKey = (campaign: string | undefined, at: string, nonce: string) => ({
+  pk: campaign === undefined ? COUNTY_PK : `C#${campaign}`,
   sk: `${AUDIT_PREFIX}${at}#${nonce}`,
+  gsi1pk: AUDIT_INDEX_PK,
+  gsi1sk: `${at}#${nonce}`,
+});
+
+export const accountKey = (name: string) => ({ pk: `A#${name}`, sk: 'ACCOUNT' });
+export const accountListing = (name: string) => ({ gsi1pk: ACCOUNTS_PK, gsi1sk: name });
+
+/** Sessions and links are found by the digest of their token: a copy of the table opens no session. */
+export const sessionKey = (tokenDigest: string) => ({ pk: `SESSION#${tokenDigest}`, sk: 'SESSION' });
+export const linkKey = (tokenDigest: string) => ({ pk: `LINK#${tokenDigest}`, sk: 'LINK' });
+
+/** One counter per scope (account or client), subject and fixed window; old windows expire by TTL. */
+export const throttleKey = (scope: 'account' | 'client', subject: string, window: number) => ({
+  pk: `THROTTLE#${scope}#${subject}#${window}`,
+  sk: 'THROTTLE',
 });
 
 export const commentKey = (campaign: string, subject: string, id: string) => ({

@@ -5,9 +5,10 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { BALLOT_SK, CAMPAIGNS_INDEX } from './keys.ts';
+import { BALLOT_SK, CAMPAIGNS_INDEX, EXPIRES_AT } from './keys.ts';
 
 export const tableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -21,6 +22,8 @@ export const tableDefinition = {
   ],
   /** The aggregator needs the new ballot only; old images would double the stream's size for nothing. */
   streamViewType: 'NEW_IMAGE',
+  /** sessions, links and sign-in counters carry it; their expiry is checked in code, TTL only clears them away */
+  timeToLiveAttribute: EXPIRES_AT,
 } as const;
 
 /**
@@ -76,6 +79,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+    }),
+  );
   const created = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const arn = created.Table?.LatestStreamArn;
   if (!arn) throw new Error(`table ${tableName} has no stream`);
