@@ -1,7 +1,6 @@
 // Lambda entry for the table stream: ballot inserts in, aggregate updates out. An adapter, no math, no keys.
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { loadRuntimeConfig, logger } from '@pingyi/api/runtime';
 import {
   applyBallots,
   compareSequence,
@@ -10,6 +9,7 @@ import {
   isBallotInsert,
   type StreamBallot,
 } from '@pingyi/data';
+import { loadRuntimeConfig, logger } from '@pingyi/runtime';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /**

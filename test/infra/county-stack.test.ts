@@ -1,6 +1,6 @@
-import { parseEnv } from '@pingyi/api';
 import { ballotInsertFilter, createTableInput, tableDefinition } from '@pingyi/data/table';
 import { EVENT_SOURCE, EXPORT_REQUESTED } from '@pingyi/reports/events';
+import { parseEnv } from '@pingyi/runtime';
 import { TagManager } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';

@@ -1,10 +1,12 @@
 // The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
+import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { consoleApp } from '@pingyi/console';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { organizerAuth } from './auth.ts';
+import { type ConsoleCall, organizerAuth } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import {
   ApiError,
@@ -15,6 +17,7 @@ import {
 } from './errors.ts';
 import { errorBody, internalErrorBody, logInternal, statusOf, toApiError } from './on-error.ts';
 import { MessagePage } from './pages/message-page.tsx';
+import { sourceAddress } from './rate-limit.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { codeRoutes } from './routes/codes.ts';
@@ -57,6 +60,21 @@ export function createApp(deps: AppDeps) {
   app.route('/', resultRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
+  // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
+  // with the signed-in account as the actor.
+  app.route(
+    '/console',
+    consoleApp({
+      db: deps.db,
+      now: deps.now,
+      api: async (request, actor) => app.fetch(request, { consoleActor: actor } satisfies ConsoleCall),
+      publicUrl: deps.publicUrl,
+      clientAddress: sourceAddress,
+      clientKey: createHmac('sha256', deps.codeSecret).update('pingyi-console-client-key-v1').digest(),
+      ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
+    }),
+  );
+  app.get('/', (c) => c.redirect('/console', 303));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', {

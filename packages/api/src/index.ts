@@ -4,4 +4,3 @@ export { CAMPAIGN_CACHE_MS, clearCampaignCache } from './campaign-cache.ts';
 export { signCode, verifyCode } from './codes.ts';
 export type { AppDeps } from './deps.ts';
 export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
-export * from './runtime.ts';

@@ -1,9 +1,9 @@
 // The one place an error becomes an HTTP status and the {"error": {code, message, issues?}} body.
 import { CampaignNotFoundError, CampaignStatusError } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiError, NotFoundError, StatusConflictError } from './errors.ts';
-import { logger } from './logger.ts';
 
 const statusByCode: Record<string, ContentfulStatusCode> = {
   invalid_request: 400,

@@ -1,9 +1,10 @@
 // Campaign routes for organizers: create from a definition, read, list, open and close, audit trail.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createCampaign, listAudit, listCampaigns, requireCampaign, setCampaignStatus } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
+import { actorOf } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';
-import { logger } from '../logger.ts';
 import {
   CampaignDefinition,
   CampaignDetail,
@@ -81,20 +82,20 @@ const audit = createRoute({
 export function campaignRoutes(deps: AppDeps) {
   const app = new OpenAPIHono();
   app.openapi(create, async (c) => {
-    const record = await createCampaign(deps.db, c.req.valid('json'), deps.now());
+    const record = await createCampaign(deps.db, c.req.valid('json'), deps.now(), actorOf(c));
     return c.json({ id: record.id }, 201);
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
   app.openapi(statusRoute('open'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'open', deps.now());
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c));
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
   });
   app.openapi(statusRoute('close'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now());
+    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now(), actorOf(c));
     forgetCampaign(deps.db, id);
     // The final report. If asking fails, closing still stands: the schedule exports closed campaigns it missed.
     await deps.requestExport?.({ campaignId: id, trigger: 'close' }).catch((error: unknown) => {
