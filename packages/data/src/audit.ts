@@ -5,8 +5,15 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Db, queryAll } from './client.ts';
 import { AUDIT_INDEX_PK, AUDIT_PREFIX, auditKey, CAMPAIGNS_INDEX, COUNTY_PK, campaignKey } from './keys.ts';
 
-/** Who made a change: a console account, the service credential (the Bearer token), or the platform itself. */
-export type Actor = { type: 'account'; name: string } | { type: 'service' } | { type: 'system' };
+/**
+ * Who made a change: a console account, the service credential (the Bearer token), the platform itself (ops
+ * commands), or a client that is not signed in (failed sign-ins), known only by a keyed digest of its address.
+ */
+export type Actor =
+  | { type: 'account'; name: string }
+  | { type: 'service' }
+  | { type: 'system' }
+  | { type: 'client'; digest: string };
 
 export const SERVICE_ACTOR: Actor = { type: 'service' };
 export const SYSTEM_ACTOR: Actor = { type: 'system' };
