@@ -3,4 +3,10 @@
 export { consoleApp } from './app.tsx';
 export type { ConsoleDeps } from './deps.ts';
 export { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from './passwords.ts';
-export { createAccountWithLink, newAccountLink, RESET_LINK_MS, SETUP_LINK_MS } from './provision.ts';
+export {
+  createAccountWithLink,
+  ensureFirstAdmin,
+  newAccountLink,
+  RESET_LINK_MS,
+  SETUP_LINK_MS,
+} from './provision.ts';

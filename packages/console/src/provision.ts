@@ -1,5 +1,14 @@
 // Accounts with their one-time links, for the console's admin pages, `npm start` and `npm run admin`.
-import { type Account, type Actor, createAccount, type Db, issueLink, type Role } from '@pingyi/data';
+import {
+  type Account,
+  type Actor,
+  createAccount,
+  type Db,
+  issueLink,
+  listAccounts,
+  type Role,
+  SYSTEM_ACTOR,
+} from '@pingyi/data';
 import { newToken, tokenDigest } from './session.ts';
 
 /** A set-up link waits a week for its person; a reset link a day. */
@@ -41,4 +50,32 @@ export async function newAccountLink(
   const validUntil = new Date(now.getTime() + (purpose === 'setup' ? SETUP_LINK_MS : RESET_LINK_MS));
   await issueLink(db, name, { digest: tokenDigest(token), purpose, expiresAt: validUntil }, now, actor);
   return { url: linkUrl(publicUrl, token), validUntil };
+}
+
+/**
+ * A fresh stack has no account: make the county admin `admin` and return its set-up link. While no admin has
+ * set a password yet, each call returns a new link (the previous one stops working), so a lost link is no
+ * dead end. Once an admin has signed in, nothing happens here: admins manage accounts in the console.
+ */
+export async function ensureFirstAdmin(
+  db: Db,
+  now: Date,
+  publicUrl: string,
+): Promise<{ name: string; url: string; validUntil: Date } | undefined> {
+  const admins = (await listAccounts(db)).filter((a) => a.role === 'admin' && !a.disabled);
+  if (admins.some((a) => a.passwordHash)) return undefined;
+  const pending = admins[0];
+  if (pending)
+    return {
+      name: pending.name,
+      ...(await newAccountLink(db, pending.name, 'setup', now, SYSTEM_ACTOR, publicUrl)),
+    };
+  const created = await createAccountWithLink(
+    db,
+    { name: 'admin', displayName: '县级管理员', role: 'admin' },
+    now,
+    SYSTEM_ACTOR,
+    publicUrl,
+  );
+  return { name: 'admin', url: created.url, validUntil: created.validUntil };
 }
