@@ -60,6 +60,14 @@ dl.facts dd{margin:0}
 .codes td:last-child{font-family:ui-monospace,monospace;font-size:.9rem;word-break:break-all}
 .flag{color:#a11212;font-weight:600}
 .muted{color:#4a5059}
+.page-head{margin:0 0 1rem}
+.page-head h1{margin:0}
+.push{margin-left:auto}
+.flush{margin:0}
+.big{font-size:1.5rem}
+.nowrap{white-space:nowrap}
+label.check{font-weight:400}
+.panel>h2:first-child,.panel>h3:first-child{margin-top:0}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 fieldset{border:1px solid #d6d9de;border-radius:4px}
 @media (min-width:1900px){html{font-size:20px}}

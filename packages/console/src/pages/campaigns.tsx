@@ -49,10 +49,10 @@ export function CampaignListPage(props: {
 }) {
   return (
     <Layout title="评议活动" signedIn={props.signedIn} section="campaigns">
-      <div class="actions" style="margin-top:0">
-        <h1 style="margin:0">评议活动</h1>
+      <div class="actions page-head">
+        <h1>评议活动</h1>
         {props.canCreate ? (
-          <a class="button" href="/console/campaigns/new" style="margin-left:auto">
+          <a class="button push" href="/console/campaigns/new">
             新建评议活动
           </a>
         ) : null}
@@ -64,7 +64,7 @@ export function CampaignListPage(props: {
             : '还没有与您共享的评议活动。'}
         </p>
       ) : (
-        <div class="table-scroll" style="margin-top:1rem">
+        <div class="table-scroll">
           <table>
             <thead>
               <tr>
@@ -123,7 +123,7 @@ export function NewCampaignPage(props: {
       <h1>新建评议活动</h1>
       {props.error ? (
         <div class="notice bad" role="alert">
-          <p style="margin:0">{props.error}</p>
+          <p class="flush">{props.error}</p>
           {props.issues?.length ? (
             <ul>
               {props.issues.slice(0, 30).map((i) => (
@@ -137,7 +137,7 @@ export function NewCampaignPage(props: {
       ) : null}
       <div class="grid">
         <section class="panel">
-          <h2 style="margin-top:0">从示例方案创建</h2>
+          <h2>从示例方案创建</h2>
           <form method="post" action="/console/campaigns" enctype="multipart/form-data">
             <CsrfField signedIn={props.signedIn} />
             <input type="hidden" name="source" value="template" />
@@ -168,7 +168,7 @@ export function NewCampaignPage(props: {
           </form>
         </section>
         <section class="panel">
-          <h2 style="margin-top:0">上传方案文件</h2>
+          <h2>上传方案文件</h2>
           <form method="post" action="/console/campaigns" enctype="multipart/form-data">
             <CsrfField signedIn={props.signedIn} />
             <input type="hidden" name="source" value="file" />
@@ -213,7 +213,7 @@ export function CampaignFrame(props: {
       section="campaigns"
       {...(props.refresh ? { refresh: props.refresh } : {})}
     >
-      <p class="meta" style="margin:0">
+      <p class="meta flush">
         <a href="/console/campaigns">评议活动</a> › {d.organizer}
       </p>
       <h1>
@@ -279,7 +279,7 @@ export function OverviewPage(props: {
           <dl class="facts">
             <dt>已收评议表</dt>
             <dd>
-              <strong style="font-size:1.5rem" id="ballots">
+              <strong class="big" id="ballots">
                 {results.ballots}
               </strong>{' '}
               张
@@ -393,7 +393,7 @@ export function DefinitionPage(props: { signedIn: SignedIn; record: CampaignReco
       <div class="grid">
         {Object.entries(d.scales).map(([id, scale]) => (
           <section class="panel">
-            <h3 style="margin-top:0">{id}</h3>
+            <h3>{id}</h3>
             <p>
               {scale.options
                 .map((o) => `${o.label}（${o.category === 'abstain' ? '不计入有效票' : `${o.score} 分`}）`)
@@ -405,7 +405,7 @@ export function DefinitionPage(props: { signedIn: SignedIn; record: CampaignReco
       <h2>评议对象类别与评议内容</h2>
       {d.subjectKinds.map((k) => (
         <section class="panel">
-          <h3 style="margin-top:0">{k.label}</h3>
+          <h3>{k.label}</h3>
           <p>总体评价：{k.overall.label}</p>
           {k.items.length ? (
             <ol>
@@ -469,7 +469,7 @@ export function CloseConfirmPage(props: { signedIn: SignedIn; record: CampaignRe
   return (
     <CampaignFrame signedIn={props.signedIn} record={record} access="run" tab="overview">
       <section class="panel">
-        <h2 style="margin-top:0">确认结束评议</h2>
+        <h2>确认结束评议</h2>
         <p>结束评议后：</p>
         <ul>
           <li>所有评议码和公开链接立即停止接受评议表，尚未使用的评议码作废，不能再投票；</li>
@@ -509,7 +509,7 @@ export function IssuedCodesPage(props: {
   return (
     <CampaignFrame signedIn={props.signedIn} record={record} access="run" tab="overview">
       <section class="panel">
-        <h2 style="margin-top:0">
+        <h2>
           已为“{label}”生成 {props.codes.length} 个评议码（序号 {first}–{last}）
         </h2>
         <p>每个评议码只能使用一次。请将链接制成二维码分发，分发时随机发放，不要记录谁拿到哪个序号。</p>
@@ -563,7 +563,7 @@ export function AuditTable(props: { entries: AuditEntry[]; timeZone?: string; sh
         <tbody>
           {props.entries.map((e) => (
             <tr>
-              <td style="white-space:nowrap">{formatTime(e.at, props.timeZone)}</td>
+              <td class="nowrap">{formatTime(e.at, props.timeZone)}</td>
               <td>{actorLabel(e.actor)}</td>
               <td>{actionLabel(e.action)}</td>
               {props.showCampaign ? (
@@ -615,7 +615,7 @@ export function SharePage(props: {
             <fieldset>
               <legend>共享给</legend>
               {candidates.map((a) => (
-                <label style="font-weight:400">
+                <label class="check">
                   <input
                     type="checkbox"
                     name="share"

@@ -32,7 +32,7 @@ function AccountsPage(props: { signedIn: SignedIn; accounts: Account[]; error?: 
         </p>
       ) : null}
       <section class="panel">
-        <h2 style="margin-top:0">新建账号</h2>
+        <h2>新建账号</h2>
         <form method="post" action="/console/accounts" class="inline-form">
           <CsrfField signedIn={props.signedIn} />
           <div>
@@ -97,7 +97,7 @@ function AccountsPage(props: { signedIn: SignedIn; accounts: Account[]; error?: 
                           </option>
                         ))}
                       </select>
-                      <label style="font-weight:400">
+                      <label class="check">
                         <input type="checkbox" name="disabled" value="on" checked={a.disabled} /> 停用
                       </label>
                       <button type="submit" class="secondary">

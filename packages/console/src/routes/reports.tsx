@@ -70,7 +70,7 @@ export function reportRoutes(deps: ConsoleDeps) {
           {access === 'run' ? (
             <form method="post" action={`/console/campaigns/${record.id}/reports`} class="panel inline-form">
               <CsrfField signedIn={s} />
-              <label style="font-weight:400">
+              <label class="check">
                 <input type="checkbox" name="raw" value="on" /> 同时导出原始评议数据（匿名，仅组织者可下载）
               </label>
               <button type="submit">立即导出</button>
@@ -96,7 +96,7 @@ export function reportRoutes(deps: ConsoleDeps) {
               <tbody>
                 {reports.map((r) => (
                   <tr id={`report-${r.id}`}>
-                    <td style="white-space:nowrap">{formatTime(r.createdAt, tz)}</td>
+                    <td class="nowrap">{formatTime(r.createdAt, tz)}</td>
                     <td>{triggerLabels[r.trigger] ?? r.trigger}</td>
                     <td>
                       {r.files
