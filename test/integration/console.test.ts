@@ -480,3 +480,43 @@ describe('audit log', () => {
     expect(DURING_WINDOW.getTime()).toBeLessThanOrEqual(stack.clock.now.getTime());
   });
 });
+
+describe('pages', () => {
+  it('show export progress until the report is listed, with a script that needs no inline code', async () => {
+    await org.signIn('org');
+    const id = await createCampaign(org, '导出进度测试');
+    const waiting = await org.get(
+      `/console/campaigns/${id}/reports?pending=00000000-0000-4000-8000-000000000000&since=${stack.clock.now.getTime()}`,
+    );
+    expect(waiting.text).toContain('id="export-progress"');
+    const src = /<script defer="" src="([^"]+)" integrity="sha384-[^"]+"/.exec(waiting.text)?.[1] ?? '';
+    const asset = await org.get(src);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.text).toContain('export-progress');
+    // later than the progress window: the page says to look again rather than spin forever
+    const since = stack.clock.now.getTime() - 4 * 60_000;
+    const late = await org.get(
+      `/console/campaigns/${id}/reports?pending=00000000-0000-4000-8000-000000000000&since=${since}`,
+    );
+    expect(late.text).not.toContain('id="export-progress"');
+    expect(late.text).toContain('请再次导出');
+  });
+
+  it('carry the security headers, and no inline style or script the CSP would block', async () => {
+    const id = await createCampaign(org, '页面头部测试');
+    for (const path of [
+      '/console/campaigns',
+      `/console/campaigns/${id}`,
+      `/console/campaigns/${id}/definition`,
+      '/console/login',
+    ]) {
+      const page = await org.get(path);
+      expect(page.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+      expect(page.headers.get('cache-control'), path).toBe('no-store');
+      expect(page.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(page.text, path).not.toMatch(/\sstyle="/);
+      expect(page.text, path).not.toMatch(/<script(?![^>]*\ssrc=)/);
+    }
+  });
+});

@@ -76,7 +76,13 @@ export function createApp(deps: AppDeps) {
   );
   app.get('/', (c) => c.redirect('/console', 303));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      '服务凭证（service credential）：本县部署的 API 令牌，供脚本和其他系统自动化调用，变更在操作记录中记为“服务凭证”。' +
+      '工作人员请使用管理控制台（/console）的个人账号。',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Pingyi 评议 API', version: '0.1.0', description: '群众评议 / 民主测评 活动平台' },

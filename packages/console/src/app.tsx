@@ -19,11 +19,14 @@ import { accountRoutes } from './routes/accounts.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { reportRoutes } from './routes/reports.tsx';
+import { script, scriptPath } from './script.ts';
 import { currentSession } from './session.ts';
 import { stylesCspHash } from './styles.ts';
 
 const csp = [
   "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
   `style-src ${stylesCspHash}`,
   "img-src 'self' data:",
   "form-action 'self'",
@@ -66,7 +69,8 @@ export function consoleApp(deps: ConsoleDeps) {
 
   app.use('*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'no-store');
+    // pages hold names, results and one-time links: never kept; only the content-addressed script is cached
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
     c.header('Content-Security-Policy', csp);
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
@@ -75,6 +79,12 @@ export function consoleApp(deps: ConsoleDeps) {
   });
   // Hono's Origin (and Sec-Fetch-Site) check on every form post; the per-session token is checked per form.
   app.use('*', csrf());
+  app.get(scriptPath.slice('/console'.length), (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(script);
+  });
   app.use('*', async (c, next) => {
     c.set('signedIn', await currentSession(c, deps));
     await next();

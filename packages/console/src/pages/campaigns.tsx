@@ -193,7 +193,7 @@ export function CampaignFrame(props: {
   access: Access;
   tab: Tab;
   notice?: string | undefined;
-  refresh?: number;
+  script?: boolean;
   children: Child;
 }) {
   const { record } = props;
@@ -207,12 +207,7 @@ export function CampaignFrame(props: {
     </a>
   );
   return (
-    <Layout
-      title={d.title}
-      signedIn={props.signedIn}
-      section="campaigns"
-      {...(props.refresh ? { refresh: props.refresh } : {})}
-    >
+    <Layout title={d.title} signedIn={props.signedIn} section="campaigns" script={props.script ?? false}>
       <p class="meta flush">
         <a href="/console/campaigns">评议活动</a> › {d.organizer}
       </p>

@@ -1,5 +1,6 @@
 // The frame of every console page: Chinese first, the top bar with what this account may open, no script needed.
 import type { Child } from 'hono/jsx';
+import { scriptIntegrity, scriptPath } from '../script.ts';
 import type { SignedIn } from '../session.ts';
 import { styles } from '../styles.ts';
 import { roleLabels } from './labels.ts';
@@ -10,8 +11,8 @@ export interface LayoutProps {
   title: string;
   signedIn?: SignedIn | undefined;
   section?: Section;
-  /** reload the page after this many seconds (export progress), which works without JavaScript */
-  refresh?: number;
+  /** pages the script enhances (export progress) */
+  script?: boolean;
   children: Child;
 }
 
@@ -20,7 +21,7 @@ export const CsrfField = (props: { signedIn: SignedIn }) => (
   <input type="hidden" name="_csrf" value={props.signedIn.csrf} />
 );
 
-export function Layout({ title, signedIn, section, refresh, children }: LayoutProps) {
+export function Layout({ title, signedIn, section, script, children }: LayoutProps) {
   const current = (s: Section) => (section === s ? { 'aria-current': 'page' as const } : {});
   return (
     <html lang="zh-CN">
@@ -29,10 +30,10 @@ export function Layout({ title, signedIn, section, refresh, children }: LayoutPr
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
-        {refresh ? <meta http-equiv="refresh" content={String(refresh)} /> : null}
         <title>{`${title} · 评议管理`}</title>
         <link rel="icon" href="data:," />
         <style dangerouslySetInnerHTML={{ __html: styles }} />
+        {script ? <script defer src={scriptPath} integrity={scriptIntegrity} /> : null}
       </head>
       <body>
         <header class="bar">

@@ -17,7 +17,7 @@ interface ReportListing {
   files: { format: string; name: string; size: number; url: string }[];
 }
 
-/** How long the page keeps refreshing for an export before it says to look again later. */
+/** How long the page keeps looking for an export before it says to look again later. */
 const PROGRESS_MS = 3 * 60_000;
 const REPORT_ID = /^[0-9a-f-]{36}$/;
 
@@ -45,16 +45,12 @@ export function reportRoutes(deps: ConsoleDeps) {
     const tz = record.definition.timezone;
     return c.html(
       documentOf(
-        <CampaignFrame
-          signedIn={s}
-          record={record}
-          access={access}
-          tab="reports"
-          {...(waiting ? { refresh: 2 } : {})}
-        >
+        <CampaignFrame signedIn={s} record={record} access={access} tab="reports" script={waiting}>
           {waiting ? (
             <p class="notice" role="status" id="export-progress">
-              正在生成报告……页面每 2 秒自动刷新，完成后在下方列出。
+              正在生成报告……完成后在下方列出（页面会自动更新；如没有，请
+              <a href={`/console/campaigns/${record.id}/reports?pending=${pending}&since=${since}`}>刷新</a>
+              ）。
             </p>
           ) : null}
           {ready ? (
