@@ -1,12 +1,14 @@
 // Renders sample reports from a synthetic campaign of 240 ballots and pictures them for docs/images:
-// the 公示 page in Chromium, and the Excel workbook through LibreOffice (PDF) and pdftoppm.
-// Needs Debian's chromium, fonts-noto-cjk, libreoffice-calc-nogui and poppler-utils. Run: npm run samples
-import { execFileSync } from 'node:child_process';
+// the 公示 page in the tests' Chromium, and the Excel workbook through LibreOffice (PDF) and pdftoppm.
+// The workbook part needs LibreOffice and poppler (Debian: libreoffice-calc-nogui poppler-utils) and is skipped,
+// with a note, where they are missing. Both draw with the fonts npm installs. Run: npm run samples
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Campaign, type CastBallot, computeResults, tallyOf } from '@pingyi/domain';
 import { renderNotice, renderWorkbook } from '@pingyi/reports';
+import { fontConfigFile } from '../test/browser/chromium.ts';
 import { launchChromium } from '../test/browser/harness.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -71,7 +73,21 @@ await page.goto(`file://${html}`);
 await page.screenshot({ path: join(root, 'docs/images/report-notice.png'), fullPage: true });
 await browser.close();
 
-execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, xlsx], { stdio: 'ignore' });
+console.log('rendered docs/images/report-notice.png');
+
+const missing = ['soffice', 'pdftoppm'].filter((tool) => spawnSync(tool, ['-v']).error !== undefined);
+if (missing.length > 0) {
+  console.log(
+    `skipped the workbook pictures: ${missing.join(' and ')} not found. Install LibreOffice and poppler ` +
+      `(Debian: apt-get install libreoffice-calc-nogui poppler-utils) to render them; the workbook is in ${xlsx}`,
+  );
+  process.exit(0);
+}
+// LibreOffice reads fonts through fontconfig too: the same Noto Sans SC, whatever the machine has installed
+execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, xlsx], {
+  stdio: 'ignore',
+  env: { ...process.env, FONTCONFIG_FILE: await fontConfigFile() },
+});
 // The top of the first two printed pages (cover, then the first subject kind), at a readable resolution.
 for (const [pageNumber, name, height] of [
   [1, 'report-xlsx-cover', 420],
@@ -83,4 +99,4 @@ for (const [pageNumber, name, height] of [
   execFileSync('pdftoppm', ['-png', '-r', '110', ...pages, ...crop, join(out, 'results.pdf'), target]);
   renameSync(`${target}.png`, join(root, `docs/images/${name}.png`));
 }
-console.log(`rendered into docs/images (sources in ${out})`);
+console.log(`rendered docs/images/report-xlsx-{cover,orgs}.png (sources in ${out})`);

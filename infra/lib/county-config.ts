@@ -18,6 +18,19 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * Lambda's Node.js runtimes a county may run on, newest first, with AWS's dates for each (deprecation, then no
+ * new functions, then no updates), as the China documentation lists them: docs.amazonaws.cn/lambda/latest/dg/
+ * lambda-nodejs.html, read 2026-11-30. How to move a county to a newer one: ADR 0002.
+ */
+export const NODE_RUNTIMES = {
+  'nodejs24.x': { deprecation: '2028-04-30', blockCreate: '2028-06-01', blockUpdate: '2028-07-01' },
+  'nodejs22.x': { deprecation: '2027-04-30', blockCreate: '2027-06-01', blockUpdate: '2027-07-01' },
+} as const;
+export type NodeRuntime = keyof typeof NODE_RUNTIMES;
+/** The newest runtime the China regions document: the furthest end date. */
+export const DEFAULT_RUNTIME: NodeRuntime = 'nodejs24.x';
+
 /** EventBridge Scheduler's six-field cron or a rate, evaluated in the county's time zone. */
 const scheduleExpression = /^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 
@@ -60,6 +73,12 @@ export const CountyConfig = z.strictObject({
   }),
   /** receives alarm notifications (SNS e-mail subscription, confirmed once by the recipient) */
   alarmEmail: z.email(),
+  /** Lambda runtime of every function of the county; an older one only while a region lacks the default */
+  runtime: z
+    .enum(Object.keys(NODE_RUNTIMES) as [NodeRuntime, ...NodeRuntime[]], {
+      error: `one of ${Object.keys(NODE_RUNTIMES).join(', ')} (ADR 0002)`,
+    })
+    .default(DEFAULT_RUNTIME),
   /** HTTP API throttling for the whole county: steady requests per second and burst */
   throttle: z
     .strictObject({

@@ -1,5 +1,5 @@
 // One county's isolated stack: its own table, buckets, secrets, event bus, API, functions and alarms.
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,17 +9,22 @@ import type { Construct } from 'constructs';
 import { Aggregation, type FailureMode } from './aggregation.ts';
 import { BallotTable } from './ballot-table.ts';
 import { CountyAlarms, FIVE_MINUTES } from './county-alarms.ts';
-import type { CountyConfig } from './county-config.ts';
+import { type CountyConfig, NODE_RUNTIMES, type NodeRuntime } from './county-config.ts';
 import { CountySecrets } from './county-secrets.ts';
 import { acknowledge } from './nag.ts';
-import { PingyiFunction } from './pingyi-function.ts';
+import { PingyiFunction, RUNTIME_CONTEXT } from './pingyi-function.ts';
 import { PrivateBucket } from './private-bucket.ts';
 import { PublicApi } from './public-api.ts';
 import { ReportExport } from './report-export.ts';
 
 export interface CountyStackProps extends StackProps {
   readonly county: CountyConfig;
+  /** the day of the synth, for the runtime's end-of-support warning @default now */
+  readonly today?: Date;
 }
+
+/** Days before a runtime's deprecation from which every synth of a county on it warns. */
+export const RUNTIME_WARNING_DAYS = 180;
 
 /** Days a failed stream batch is kept: long enough to be looked at, the ballots themselves stay in the table. */
 const FAILED_BATCH_DAYS = 90;
@@ -56,6 +61,9 @@ export class CountyStack extends Stack {
       env: { region: county.region, ...(county.account ? { account: county.account } : {}), ...props.env },
     });
     this.county = county;
+    // before any function is added: PingyiFunction reads the county's runtime from here
+    this.node.setContext(RUNTIME_CONTEXT, county.runtime);
+    this.warnOfRuntimeEnd(county.runtime, props.today ?? new Date());
     this.partitionName = partitionOf(county.region);
     const logRetention = county.retention.logDays as logs.RetentionDays;
     // Event source mapping tags are not available in the China regions (docs.amazonaws.cn lambda.html).
@@ -154,6 +162,22 @@ export class CountyStack extends Stack {
         description: 'CNAME target for the custom domain',
       });
     }
+  }
+
+  /**
+   * A synth (and so `cdk diff` and `cdk deploy`) warns from half a year before the runtime's deprecation: after
+   * its "block function create" date a new county cannot be deployed on it, after "block update" no county can.
+   */
+  private warnOfRuntimeEnd(runtime: NodeRuntime, today: Date): void {
+    const { deprecation, blockCreate, blockUpdate } = NODE_RUNTIMES[runtime];
+    const warnFrom = Date.parse(deprecation) - RUNTIME_WARNING_DAYS * 86_400_000;
+    if (today.getTime() < warnFrom) return;
+    Annotations.of(this).addWarningV2(
+      'pingyi:runtime-end',
+      `Lambda ${runtime} is deprecated on ${deprecation}; creating functions on it stops on ${blockCreate}, ` +
+        `updating them on ${blockUpdate}. Set "runtime" in infra/counties/${this.county.code}.json to a newer ` +
+        'one the region offers (ADR 0002).',
+    );
   }
 
   /** The api function: ballots, campaigns, codes, results and report records; report links; export requests. */

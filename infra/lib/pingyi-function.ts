@@ -6,15 +6,30 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_RUNTIME, type NodeRuntime } from './county-config.ts';
 import { acknowledge } from './nag.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * nodejs22.x rather than 24: runtimes reach the China regions later than the others ("future runtime release
- * dates do not apply to China", docs.amazonaws.cn/aws/latest/userguide/lambda.html); see ADR 0002.
- */
-export const RUNTIME = lambda.Runtime.NODEJS_22_X;
+/** Context key set by each county stack before it adds a function: the county's `runtime` setting. */
+export const RUNTIME_CONTEXT = 'pingyi:lambda-runtime';
+
+/** The runtime of the functions under `scope`: the county's choice, else the default. */
+export function runtimeOf(scope: Construct): lambda.Runtime {
+  const name = (scope.node.tryGetContext(RUNTIME_CONTEXT) as NodeRuntime | undefined) ?? DEFAULT_RUNTIME;
+  const runtime = lambda.Runtime.ALL.find((r) => r.name === name);
+  if (!runtime) throw new Error(`aws-cdk-lib knows no Lambda runtime ${name}`);
+  return runtime;
+}
+
+/** esbuild's target for a runtime: `nodejs24.x` → `node24`, so the bundle uses what that Node.js has. */
+export const esbuildTarget = (runtime: lambda.Runtime) => runtime.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+
+/** Whether cdk-nag (L1) would call this runtime out of date: it compares with the newest one CDK knows. */
+export function isNewestNodeRuntime(runtime: lambda.Runtime): boolean {
+  const major = (r: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0);
+  return lambda.Runtime.ALL.every((r) => major(r) <= major(runtime));
+}
 
 /**
  * ESM output needs `require` for the CommonJS dependencies esbuild inlines (the AWS SDK's, hono's); the alias
@@ -58,11 +73,12 @@ export class PingyiFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const runtime = runtimeOf(this);
     this.function = new NodejsFunction(this, 'Function', {
       entry: `${REPO_ROOT}${props.entry}`,
       handler: 'main',
       description: props.description,
-      runtime: RUNTIME,
+      runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
@@ -77,7 +93,7 @@ export class PingyiFunction extends Construct {
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: esbuildTarget(runtime),
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
@@ -91,12 +107,14 @@ export class PingyiFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    acknowledge(
-      this.function,
-      'L1',
-      'nodejs22.x, not the newest Node.js runtime: new runtimes reach the China regions later ("future runtime ' +
-        'release dates do not apply to China", docs.amazonaws.cn/aws/latest/userguide/lambda.html). Move to ' +
-        'nodejs24.x once docs.amazonaws.cn lists it for Beijing and Ningxia (ADR 0002).',
-    );
+    if (!isNewestNodeRuntime(runtime)) {
+      acknowledge(
+        this.function,
+        'L1',
+        `${runtime.name}, not the newest Node.js runtime, chosen in the county config: new runtimes reach the ` +
+          'China regions later ("future runtime release dates do not apply to China", docs.amazonaws.cn/aws/' +
+          'latest/userguide/lambda.html). Move to the default once the region offers it (ADR 0002).',
+      );
+    }
   }
 }

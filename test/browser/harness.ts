@@ -1,4 +1,4 @@
-// Browser harness: the app served on a real port, Debian's Chromium driven by playwright-core, phone contexts.
+// Browser harness: the app served on a real port, the pinned Chromium driven by playwright-core, phone contexts.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -9,8 +9,7 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import { chromiumSetup } from './chromium.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -38,9 +37,10 @@ export const PHONE: BrowserContextOptions = {
   locale: 'zh-CN',
 };
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
+  const { executablePath, env } = await chromiumSetup();
   // launch() gives every run a fresh, throw-away user data dir
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch({ executablePath, env, args: CHROMIUM_ARGS, headless: true });
 }
 
 export async function serveApp(fetch: (request: Request) => Response | Promise<Response>) {

@@ -51,6 +51,11 @@ describe('shipped county configs', () => {
   it('fills in the default throttle when a config leaves it out', () => {
     expect(parseCountyConfig(valid, 'inline').throttle).toEqual({ rateLimit: 200, burstLimit: 400 });
   });
+
+  it('runs on nodejs24.x unless a config chooses nodejs22.x', () => {
+    expect(parseCountyConfig(valid, 'inline').runtime).toBe('nodejs24.x');
+    expect(parseCountyConfig({ ...valid, runtime: 'nodejs22.x' }, 'inline').runtime).toBe('nodejs22.x');
+  });
 });
 
 describe('a broken county config fails with a message naming the field', () => {
@@ -80,6 +85,7 @@ describe('a broken county config fails with a message naming the field', () => {
       /customDomain\.certificateArn/,
     ],
     ['an unknown key', { ...valid, tabel: 'x' }, /tabel|Unrecognized key/],
+    ['runtime', { ...valid, runtime: 'nodejs20.x' }, /runtime: one of nodejs24\.x, nodejs22\.x/],
   ])('%s', (_field, raw, message) => {
     const error = errorOf(raw);
     expect(error).toBeInstanceOf(CountyConfigError);

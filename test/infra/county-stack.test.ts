@@ -1,14 +1,15 @@
 import { ballotInsertFilter, createTableInput, tableDefinition } from '@pingyi/data/table';
 import { EVENT_SOURCE, EXPORT_REQUESTED } from '@pingyi/reports/events';
 import { parseEnv } from '@pingyi/runtime';
-import { TagManager } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { App, TagManager } from 'aws-cdk-lib';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_SETTINGS } from '../../infra/lib/aggregation.ts';
-import { loadCounties, loadCounty } from '../../infra/lib/county-config.ts';
-import type { CountyStack } from '../../infra/lib/county-stack.ts';
-import { RUNTIME } from '../../infra/lib/pingyi-function.ts';
+import { DEFAULT_RUNTIME, loadCounties, loadCounty, NODE_RUNTIMES } from '../../infra/lib/county-config.ts';
+import { CountyStack, RUNTIME_WARNING_DAYS } from '../../infra/lib/county-stack.ts';
+import { esbuildTarget, isNewestNodeRuntime, runtimeOf } from '../../infra/lib/pingyi-function.ts';
 import { ACCESS_LOG_FIELDS } from '../../infra/lib/public-api.ts';
 import {
   globalTestCounty,
@@ -110,17 +111,60 @@ describe('the table', () => {
 });
 
 describe('the functions', () => {
-  it('run the three handlers (and the archiver) on arm64 with Node 22 or 24', () => {
+  it('run the three handlers (and the archiver) on arm64 with the runtime of the county config', () => {
     const functions = valuesOfType(t, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(4);
     for (const [, fn] of functions) {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      expect(['nodejs22.x', 'nodejs24.x']).toContain(fn.Properties.Runtime);
-      expect(fn.Properties.Runtime).toBe(RUNTIME.name);
+      expect(fn.Properties.Runtime).toBe(stack.county.runtime);
       expect(fn.Properties.Handler).toBe('index.main');
       expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: expect.any(String) } });
       expect(fn.Properties.TracingConfig).toBeUndefined(); // X-Ray for Lambda does not exist in China
     }
+  });
+
+  it('take the runtime from the county config: nodejs24.x by default, nodejs22.x where a county chooses it', () => {
+    expect(DEFAULT_RUNTIME).toBe('nodejs24.x');
+    for (const county of shipped)
+      expect(templates.get(county.code)?.stack.county.runtime).toBe(DEFAULT_RUNTIME);
+    const older = { ...china, code: '622922', runtime: 'nodejs22.x' as const };
+    const { templates: both } = synthCounties([china, older]);
+    for (const [code, runtime] of [
+      [china.code, 'nodejs24.x'],
+      [older.code, 'nodejs22.x'],
+    ] as const) {
+      const entry = both.get(code);
+      if (!entry) throw new Error(`no stack for ${code}`);
+      const runtimes = valuesOfType(entry.template, 'AWS::Lambda::Function').map(
+        ([, fn]) => fn.Properties.Runtime,
+      );
+      expect(runtimes).toEqual([runtime, runtime, runtime, runtime]);
+      expect(runtimeOf(entry.stack).name).toBe(runtime);
+    }
+    // the bundles are built for the Node.js they run on
+    expect(esbuildTarget(lambda.Runtime.NODEJS_24_X)).toBe('node24');
+    expect(esbuildTarget(lambda.Runtime.NODEJS_22_X)).toBe('node22');
+    // cdk-nag's L1 is acknowledged only for the older one (nag.test.ts proves each acknowledgement is needed)
+    expect(isNewestNodeRuntime(lambda.Runtime.NODEJS_24_X)).toBe(true);
+    expect(isNewestNodeRuntime(lambda.Runtime.NODEJS_22_X)).toBe(false);
+  });
+
+  it('warn at synth from half a year before the runtime is deprecated, naming the dates and the file', () => {
+    const synthOn = (today: string, runtime: keyof typeof NODE_RUNTIMES) => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const county = { ...china, runtime };
+      return Annotations.fromStack(new CountyStack(app, 'Warned', { county, today: new Date(today) }));
+    };
+    const message = Match.stringLikeRegexp(
+      'Lambda nodejs22\\.x is deprecated on 2027-04-30; creating functions on it stops on 2027-06-01.*' +
+        'infra/counties/622921\\.json',
+    );
+    const days = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86_400_000).toISOString();
+    const from = days(NODE_RUNTIMES['nodejs22.x'].deprecation, -RUNTIME_WARNING_DAYS);
+    synthOn(days(from, -1), 'nodejs22.x').hasNoWarning('*', message);
+    synthOn(from, 'nodejs22.x').hasWarning('*', message);
+    synthOn('2026-12-01', 'nodejs22.x').hasWarning('*', message);
+    synthOn('2026-12-01', 'nodejs24.x').hasNoWarning('*', Match.stringLikeRegexp('deprecated'));
   });
 
   it('give the api, aggregate and export functions an environment that config.ts accepts', () => {
@@ -448,6 +492,59 @@ describe('alarms', () => {
     for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     }
+  });
+
+  it("let CloudWatch publish to the topic for this account's alarms of this county, and only over TLS", () => {
+    const topic = ref(t, 'AWS::SNS::Topic');
+    const policies = valuesOfType(t, 'AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(1); // a second policy on the topic would replace this one
+    const [, policy] = policies[0] as (typeof policies)[number];
+    expect(policy.Properties.Topics).toEqual([{ Ref: topic }]);
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, Json>[] }).Statement;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsOfThisCounty',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  `:cloudwatch:${china.region}:`,
+                  { Ref: 'AWS::AccountId' },
+                  `:alarm:Pingyi-${china.code}-*`,
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    // the pattern admits every alarm the stack has, and no alarm of another county
+    const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
+    expect(names).toHaveLength(11);
+    for (const name of names) expect(name).toMatch(new RegExp(`^Pingyi-${china.code}-[A-Za-z0-9]+$`));
+    g.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': global.account } }),
+          }),
+        ]),
+      },
+    });
   });
 });
 
