@@ -74,19 +74,26 @@ async function createAccount(admin: Page, name: string, displayName: string, rol
   return (await admin.locator('#one-time-link').textContent())?.trim() ?? '';
 }
 
-/** A ballot for the party group with every overall question answered (cycling through the options). */
+/** A ballot for the party group with every overall question answered; one school draws many 不满意 (a rule flag). */
 function partyBallot(seed: number) {
   const answers: Record<string, { overall: string }> = {};
   const options: Record<string, string[]> = {
     org: ['S', 'S', 'B', 'N'],
+    'org-school': ['S', 'N', 'B', 'N'],
     member: ['S', 'B', 'S', 'X'],
     cadre: ['S', 'A', 'S', 'N'],
   };
   for (const subject of exampleCampaign.subjects as { id: string; kind: string }[]) {
-    const list = options[subject.kind] ?? ['S'];
+    const list = options[subject.id] ?? options[subject.kind] ?? ['S'];
     answers[subject.id] = { overall: list[(seed + subject.id.length) % list.length] ?? 'S' };
   }
-  return { answers, matters: { best: seed % 2 ? ['营养午餐改善'] : ['教师培训'], worst: [] } };
+  return {
+    answers,
+    matters: {
+      best: seed % 2 ? ['营养午餐改善'] : ['教师培训', '教师周转房建设'],
+      worst: seed % 3 ? ['校车安全管理'] : ['招生入学办理'],
+    },
+  };
 }
 
 describe('the organizer console in Chromium', () => {
@@ -170,8 +177,14 @@ describe('the organizer console in Chromium', () => {
     await stack.poller.idle();
     await org.reload();
     expect(await org.locator('#ballots').textContent()).toBe('12');
+    // a second campaign, still a draft, so the list shows more than one state
+    await org.getByRole('link', { name: '评议活动', exact: true }).first().click();
+    await org.getByRole('link', { name: '新建评议活动', exact: true }).click();
+    await org.getByLabel('活动名称').fill('2026年县直学校党员民主评议');
+    await org.getByRole('button', { name: '创建（草稿）', exact: true }).click();
     await org.getByRole('link', { name: '评议活动', exact: true }).first().click();
     expect(await org.locator('td', { hasText: '12 / 14' }).count()).toBe(1);
+    expect(await org.locator('.status', { hasText: '草稿' }).count()).toBe(1);
     await screenshot(org, 'console-campaigns');
     await org.getByRole('link', { name: '2026年县教育局群众评议（控制台演示）', exact: true }).click();
     if (shots) await org.screenshot({ path: `${shots}/console-campaign.png`, fullPage: true });

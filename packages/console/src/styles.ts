@@ -58,7 +58,7 @@ dl.facts dt{font-weight:600;color:#4a5059}
 dl.facts dd{margin:0}
 .link-box{font-family:ui-monospace,monospace;word-break:break-all;background:#f4f5f7;border:1px dashed #8a9099;padding:.5rem;user-select:all}
 .codes td:last-child{font-family:ui-monospace,monospace;font-size:.9rem;word-break:break-all}
-.flag{color:#a11212;font-weight:600}
+.flag{color:#a11212;font-weight:600;border-left:4px solid #a11212;padding-left:.4rem}
 .muted{color:#4a5059}
 .page-head{margin:0 0 1rem}
 .page-head h1{margin:0}

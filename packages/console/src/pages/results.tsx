@@ -1,7 +1,7 @@
 // Results as tables, per subject kind: counts per option, valid ballots, rates, weighted score, rank and rule
 // flags, straight from the results API. A subject under the campaign's minimum of valid ballots shows no rates.
 import type { Campaign, Results, SubjectResult } from '@pingyi/domain';
-import { percent } from './labels.ts';
+import { formatTime, percent } from './labels.ts';
 
 function SubjectRow(props: { subject: SubjectResult; options: string[]; min: number }) {
   const { subject: s } = props;
@@ -27,7 +27,7 @@ function SubjectRow(props: { subject: SubjectResult; options: string[]; min: num
         {hidden ? <span class="muted">有效票不足 {props.min} 张，不计算比率</span> : null}
         {!hidden && !s.rulesEvaluated ? <span class="muted">无有效票</span> : null}
         {s.flags.map((f) => (
-          <div class="flag">⚑ {f.flag}</div>
+          <div class="flag">{f.flag}</div>
         ))}
       </td>
       <td class="num">{s.comments}</td>
@@ -82,7 +82,7 @@ export function ResultsTables(props: { campaign: Campaign; results: Results }) {
       })}
       <p class="hint">
         “不了解”等弃权选项不计入有效票；有效票少于 {min} 张的对象不计算比率和排名。统计时间：
-        {new Date(results.asOf).toLocaleString('zh-CN', { timeZone: campaign.timezone, hour12: false })}。
+        {formatTime(results.asOf, campaign.timezone)}。
       </p>
       {results.matters.best.length + results.matters.worst.length > 0 ? (
         <div class="grid">
