@@ -2,7 +2,7 @@
 // hashing); set-up and reset links are stored as digests, one live link per account, used at most once.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type Actor, auditItem } from './audit.ts';
+import { type Actor, auditedUpdate, auditItem } from './audit.ts';
 import type { Db } from './client.ts';
 import { AccountExistsError, AccountNotFoundError, LinkInvalidError } from './errors.ts';
 import { ACCOUNTS_PK, accountKey, accountListing, CAMPAIGNS_INDEX, EXPIRES_AT, linkKey } from './keys.ts';
@@ -171,34 +171,23 @@ export async function updateAccount(
       .filter((k) => before[k] !== after[k])
       .map((k) => [k, { from: before[k], to: after[k] }]),
   );
-  await db.client.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: db.tableName,
-            Key: accountKey(name),
-            UpdateExpression:
-              'SET displayName = :d, #role = :r, disabled = :x, updatedAt = :at, sessionsValidFrom = :v',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: {
-              ':d': after.displayName,
-              ':r': after.role,
-              ':x': after.disabled,
-              ':at': at,
-              ':v': after.sessionsValidFrom,
-            },
-          },
-        },
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: auditItem(undefined, at, 'account-update', { account: name, changed }, actor),
-          },
-        },
-      ],
-    }),
+  await auditedUpdate(
+    db,
+    {
+      Key: accountKey(name),
+      UpdateExpression:
+        'SET displayName = :d, #role = :r, disabled = :x, updatedAt = :at, sessionsValidFrom = :v',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: {
+        ':d': after.displayName,
+        ':r': after.role,
+        ':x': after.disabled,
+        ':at': at,
+        ':v': after.sessionsValidFrom,
+      },
+    },
+    auditItem(undefined, at, 'account-update', { account: name, changed }, actor),
   );
   return after;
 }
@@ -213,26 +202,15 @@ export async function setPassword(
 ): Promise<void> {
   const at = now.toISOString();
   try {
-    await db.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: db.tableName,
-              Key: accountKey(name),
-              UpdateExpression: 'SET passwordHash = :h, updatedAt = :at, sessionsValidFrom = :at',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':h': passwordHash, ':at': at },
-            },
-          },
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: auditItem(undefined, at, 'password-change', { account: name }, actor),
-            },
-          },
-        ],
-      }),
+    await auditedUpdate(
+      db,
+      {
+        Key: accountKey(name),
+        UpdateExpression: 'SET passwordHash = :h, updatedAt = :at, sessionsValidFrom = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':h': passwordHash, ':at': at },
+      },
+      auditItem(undefined, at, 'password-change', { account: name }, actor),
     );
   } catch (error) {
     if (error instanceof TransactionCanceledException) throw new AccountNotFoundError(name);

@@ -1,7 +1,12 @@
 // The audit log: who changed what, when, in which campaign. Entries are written with the change they record
 // (in the same transaction where there is one) and never updated or deleted.
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type Db, queryAll } from './client.ts';
 import { AUDIT_INDEX_PK, AUDIT_PREFIX, auditKey, CAMPAIGNS_INDEX, COUNTY_PK, campaignKey } from './keys.ts';
 
@@ -48,6 +53,24 @@ export function auditItem(
     actor,
     ...(campaign === undefined ? {} : { campaign }),
   };
+}
+
+type Update = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+
+/** One update and the audit entry that records it, in one transaction: either both are stored or neither. */
+export async function auditedUpdate(
+  db: Db,
+  update: Omit<Update, 'TableName'>,
+  entry: ReturnType<typeof auditItem>,
+): Promise<void> {
+  await db.client.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Update: { ...update, TableName: db.tableName } },
+        { Put: { TableName: db.tableName, Item: entry } },
+      ],
+    }),
+  );
 }
 
 /** Writes one entry on its own: for changes that are not a single DynamoDB write (exports, sign-ins). */

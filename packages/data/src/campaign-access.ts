@@ -1,7 +1,6 @@
 // Who may see a campaign in the console: its owner and the accounts it is shared with, kept on the campaign item.
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type Actor, auditItem } from './audit.ts';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type Actor, auditedUpdate, auditItem } from './audit.ts';
 import type { Db } from './client.ts';
 import { CampaignNotFoundError } from './errors.ts';
 import { campaignKey } from './keys.ts';
@@ -20,25 +19,18 @@ export async function shareCampaign(
   const added = list.filter((n) => !before.includes(n));
   const removed = before.filter((n) => !list.includes(n));
   try {
-    await db.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: db.tableName,
-              Key: campaignKey(id),
-              UpdateExpression: 'SET sharedWith = :list, updatedAt = :at',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':list': list, ':at': at },
-            },
-          },
-          { Put: { TableName: db.tableName, Item: auditItem(id, at, 'share', { added, removed }, actor) } },
-        ],
-      }),
+    await auditedUpdate(
+      db,
+      {
+        Key: campaignKey(id),
+        UpdateExpression: 'SET sharedWith = :list, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':list': list, ':at': at },
+      },
+      auditItem(id, at, 'share', { added, removed }, actor),
     );
   } catch (error) {
-    if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException)
-      throw new CampaignNotFoundError(id);
+    if (error instanceof TransactionCanceledException) throw new CampaignNotFoundError(id);
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 // Words the console shows for stored values: roles, statuses, channels, audit actions, and times in the county's zone.
 import type { Actor, AuditEntry, Role } from '@pingyi/data';
 import type { CampaignStatus } from '@pingyi/domain';
+import { formatTime as formatReportTime } from '@pingyi/reports/columns';
 
 export const roleLabels: Record<Role, string> = {
   admin: '县级管理员',
@@ -96,18 +97,8 @@ export const detailText = (entry: AuditEntry) =>
     .map(([k, v]) => `${detailNames[k] ?? k}：${show(v)}`)
     .join('；');
 
-/** Times as the office reads them: in China Standard Time unless a campaign says otherwise. */
-export function formatTime(iso: string, timeZone = 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(iso));
-}
+/** Times as the office reads them (as the reports print them): China Standard Time unless a campaign says otherwise. */
+export const formatTime = (iso: string, timeZone = 'Asia/Shanghai') => formatReportTime(iso, timeZone);
 
 export const percent = (rate: number | null | undefined) =>
   rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;

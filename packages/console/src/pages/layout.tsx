@@ -78,6 +78,14 @@ export function Layout({ title, signedIn, section, script, children }: LayoutPro
   );
 }
 
+/** What went wrong with a form, read out by screen readers as soon as the page shows it. */
+export const Alert = (props: { message?: string | undefined }) =>
+  props.message ? (
+    <p class="notice bad" role="alert">
+      {props.message}
+    </p>
+  ) : null;
+
 /** c.html() emits no doctype: without it the page renders in quirks mode. */
 export const documentOf = (page: Child) => `<!DOCTYPE html>${page}`;
 

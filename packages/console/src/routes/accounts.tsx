@@ -16,7 +16,7 @@ import type { ConsoleDeps } from '../deps.ts';
 import { InvalidInputError } from '../errors.ts';
 import { AuditTable } from '../pages/campaigns.tsx';
 import { formatTime, roleLabels } from '../pages/labels.ts';
-import { CsrfField, documentOf, Layout } from '../pages/layout.tsx';
+import { Alert, CsrfField, documentOf, Layout } from '../pages/layout.tsx';
 import { createAccountWithLink, newAccountLink } from '../provision.ts';
 import { actorOf, type ConsoleEnv, postedForm, signedIn, text } from '../request.ts';
 import type { SignedIn } from '../session.ts';
@@ -26,11 +26,7 @@ function AccountsPage(props: { signedIn: SignedIn; accounts: Account[]; error?: 
     <Layout title="账号管理" signedIn={props.signedIn} section="accounts">
       <h1>账号管理</h1>
       {props.notice ? <p class="notice ok">{props.notice}</p> : null}
-      {props.error ? (
-        <p class="notice bad" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <Alert message={props.error} />
       <section class="panel">
         <h2>新建账号</h2>
         <form method="post" action="/console/accounts" class="inline-form">

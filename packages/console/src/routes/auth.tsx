@@ -1,10 +1,10 @@
 // Signing in and out, setting a password through a one-time link, changing one's own password.
-import { accountOfLink, getAccount, setPassword, useLink, writeAudit } from '@pingyi/data';
+import { type Account, accountOfLink, getAccount, setPassword, useLink, writeAudit } from '@pingyi/data';
 import { Hono } from 'hono';
 import type { ConsoleDeps } from '../deps.ts';
 import { ThrottledError } from '../errors.ts';
 import { roleLabels } from '../pages/labels.ts';
-import { CsrfField, documentOf, Layout } from '../pages/layout.tsx';
+import { Alert, CsrfField, documentOf, Layout } from '../pages/layout.tsx';
 import { DEFAULT_SCRYPT, hashPassword, PASSWORD_MIN, passwordProblem, verifyPassword } from '../passwords.ts';
 import { actorOf, type ConsoleEnv, type Form, postedForm, signedIn, text } from '../request.ts';
 import { endSession, type SignedIn, startSession, tokenDigest } from '../session.ts';
@@ -24,11 +24,7 @@ function LoginPage(props: { next: string; name?: string; error?: string; notice?
       <div class="panel narrow">
         <h1>登录评议管理平台</h1>
         {props.notice ? <p class="notice ok">{props.notice}</p> : null}
-        {props.error ? (
-          <p class="notice bad" role="alert">
-            {props.error}
-          </p>
-        ) : null}
+        <Alert message={props.error} />
         <form method="post" action="/console/login">
           <input type="hidden" name="next" value={props.next} />
           <label for="name">用户名</label>
@@ -52,25 +48,17 @@ function LoginPage(props: { next: string; name?: string; error?: string; notice?
   );
 }
 
-function SetPasswordPage(props: {
-  account: string;
-  displayName: string;
-  role: string;
-  first: boolean;
-  error?: string;
-}) {
+function SetPasswordPage(props: { account: Account; error?: string }) {
+  const first = !props.account.passwordHash;
   return (
-    <Layout title={props.first ? '设置密码' : '重置密码'}>
+    <Layout title={first ? '设置密码' : '重置密码'}>
       <div class="panel narrow">
-        <h1>{props.first ? '设置密码' : '重置密码'}</h1>
+        <h1>{first ? '设置密码' : '重置密码'}</h1>
         <p>
-          账号 <strong>{props.account}</strong>（{props.displayName}，{props.role}）。此链接只能使用一次。
+          账号 <strong>{props.account.name}</strong>（{props.account.displayName}，
+          {roleLabels[props.account.role]}）。此链接只能使用一次。
         </p>
-        {props.error ? (
-          <p class="notice bad" role="alert">
-            {props.error}
-          </p>
-        ) : null}
+        <Alert message={props.error} />
         <form method="post">
           <PasswordFields />
           <div class="actions">
@@ -167,16 +155,7 @@ export function authRoutes(deps: ConsoleDeps) {
 
   app.get('/link/:token', async (c) => {
     const account = await accountOfLink(deps.db, tokenDigest(c.req.param('token')), deps.now());
-    return c.html(
-      documentOf(
-        <SetPasswordPage
-          account={account.name}
-          displayName={account.displayName}
-          role={roleLabels[account.role]}
-          first={!account.passwordHash}
-        />,
-      ),
-    );
+    return c.html(documentOf(<SetPasswordPage account={account} />));
   });
 
   app.post('/link/:token', async (c) => {
@@ -185,18 +164,7 @@ export function authRoutes(deps: ConsoleDeps) {
     const form = (await c.req.parseBody()) as Form;
     const problem = newPasswordProblem(form, account.name);
     if (problem) {
-      return c.html(
-        documentOf(
-          <SetPasswordPage
-            account={account.name}
-            displayName={account.displayName}
-            role={roleLabels[account.role]}
-            first={!account.passwordHash}
-            error={problem}
-          />,
-        ),
-        400,
-      );
+      return c.html(documentOf(<SetPasswordPage account={account} error={problem} />), 400);
     }
     const updated = await useLink(
       deps.db,
@@ -241,11 +209,7 @@ function PasswordPage(props: { signedIn: SignedIn; error?: string; done?: boolea
       <div class="panel narrow">
         <h1>修改密码</h1>
         {props.done ? <p class="notice ok">密码已修改。其他设备上的登录已全部退出。</p> : null}
-        {props.error ? (
-          <p class="notice bad" role="alert">
-            {props.error}
-          </p>
-        ) : null}
+        <Alert message={props.error} />
         <form method="post" action="/console/password">
           <CsrfField signedIn={props.signedIn} />
           <label for="current">当前密码</label>
