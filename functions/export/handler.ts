@@ -1,6 +1,5 @@
 // Lambda entry for exports: the schedule (every open campaign, and closed ones not yet exported since closing)
 // and ExportRequested events (on demand, or when a campaign closes). An adapter: the work is in @pingyi/reports.
-
 import { type Db, listCampaigns, listReports, type ReportTrigger, requireCampaign } from '@pingyi/data';
 import { EXPORT_REQUESTED, type ExportRequestedDetail, type ReportStore, runExport } from '@pingyi/reports';
 import { loadRuntimeConfig, logger } from '@pingyi/runtime';

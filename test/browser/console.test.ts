@@ -191,7 +191,7 @@ describe('the organizer console in Chromium', () => {
 
     // 7. Closes it, after a confirmation that says what closing does.
     await org.getByRole('link', { name: '结束评议…', exact: true }).click();
-    expect(await org.locator('main').textContent()).toContain('尚未使用的评议码作废');
+    expect(await org.locator('main').textContent()).toContain('尚未使用的评议码不能再投票');
     await org.getByRole('button', { name: '确认结束评议', exact: true }).click();
     expect(await org.getByRole('status').textContent()).toContain('评议已结束');
     expect(await org.locator('.status').first().textContent()).toBe('已结束');

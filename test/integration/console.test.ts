@@ -5,7 +5,7 @@ import { createAccountWithLink } from '@pingyi/console';
 import { type AuditEntry, listAudit, listCountyAudit, requireCampaign, SYSTEM_ACTOR } from '@pingyi/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountWithPassword, ConsoleClient, campaignIdOf, PASSWORDS } from '../support/console.ts';
-import { DURING_WINDOW, startTestStack, type TestStack } from '../support/stack.ts';
+import { DURING_WINDOW, exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let admin: ConsoleClient;
@@ -319,6 +319,9 @@ describe('secrets in the clear', () => {
       };
     };
     const restore = [capture(process.stdout), capture(process.stderr)];
+    // the test runs log nothing by default: here every line is written, so a leak would show
+    const level = process.env.PINGYI_LOG_LEVEL;
+    process.env.PINGYI_LOG_LEVEL = 'debug';
     try {
       const password = 'Clear-Text-Kanarie-31415';
       const { url } = await createAccountWithLink(
@@ -345,7 +348,10 @@ describe('secrets in the clear', () => {
         expect(output.join('')).not.toContain(secret);
       }
       expect(table).toMatch(/scrypt\$N=32768,r=8,p=1\$/);
+      // the refused sign-in was logged (so the capture works), by account name only
+      expect(output.join('')).toMatch(/"message":"console sign-in refused","account":"canary"/);
     } finally {
+      process.env.PINGYI_LOG_LEVEL = level;
       for (const r of restore) r();
     }
   });
@@ -387,7 +393,7 @@ describe('audit log', () => {
       share: ['other', 'viewer'],
     });
     const confirm = await org.get(`/console/campaigns/${id}/close`);
-    expect(confirm.text).toContain('尚未使用的评议码作废');
+    expect(confirm.text).toContain('尚未使用的评议码不能再投票');
     expect((await org.post(`/console/campaigns/${id}/close`)).status).toBe(303);
     await stack.exportsSettled();
 
@@ -468,9 +474,7 @@ describe('audit log', () => {
   });
 
   it('keeps the Bearer token working for automation, audited as the service credential', async () => {
-    const created = await stack.organizer('POST', '/api/campaigns', {
-      ...(await import('../support/stack.ts')).exampleCampaign,
-    });
+    const created = await stack.organizer('POST', '/api/campaigns', exampleCampaign);
     expect(created.status).toBe(201);
     const [entry] = await listAudit(stack.db, created.json.id);
     expect(entry?.actor).toEqual({ type: 'service' });
@@ -501,6 +505,35 @@ describe('pages', () => {
     );
     expect(late.text).not.toContain('id="export-progress"');
     expect(late.text).toContain('请再次导出');
+  });
+
+  it('refuse an upload larger than any campaign file before reading it', async () => {
+    await org.get('/console/campaigns/new');
+    const form = new FormData();
+    form.append('source', 'file');
+    form.append('file', new File(['x'.repeat(600 * 1024)], 'huge.json', { type: 'application/json' }));
+    const answer = await org.postMultipart('/console/campaigns', form);
+    expect(answer.status).toBe(413);
+    expect(answer.text).toContain('内容过大');
+  });
+
+  it('create a campaign from an uploaded file, and list what is wrong with a bad one', async () => {
+    await org.get('/console/campaigns/new');
+    const bad = new FormData();
+    bad.append('source', 'file');
+    bad.append('file', new File([JSON.stringify({ ...exampleCampaign, groups: [] })], 'bad.json'));
+    const refused = await org.postMultipart('/console/campaigns', bad);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('<code>groups</code>');
+    await org.get('/console/campaigns/new');
+    const good = new FormData();
+    good.append('source', 'file');
+    good.append('file', new File([JSON.stringify({ ...exampleCampaign, title: '上传的方案' })], 'good.json'));
+    const created = await org.postMultipart('/console/campaigns', good);
+    expect(created.status).toBe(303);
+    const record = await requireCampaign(stack.db, campaignIdOf(created.location));
+    expect(record.definition.title).toBe('上传的方案');
+    expect(record.owner).toBe('org');
   });
 
   it('carry the security headers, and no inline style or script the CSP would block', async () => {

@@ -7,12 +7,14 @@ import {
   CampaignStatusError,
   LinkInvalidError,
 } from '@pingyi/data';
+import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { ConsoleDeps } from './deps.ts';
-import { ConsoleError, SignInRequiredError } from './errors.ts';
+import { ConsoleError, SignInRequiredError, TooLargeError } from './errors.ts';
 import { documentOf, MessagePage } from './pages/layout.tsx';
 import type { ConsoleEnv } from './request.ts';
 import { accountRoutes } from './routes/accounts.tsx';
@@ -79,6 +81,16 @@ export function consoleApp(deps: ConsoleDeps) {
   });
   // Hono's Origin (and Sec-Fetch-Site) check on every form post; the per-session token is checked per form.
   app.use('*', csrf());
+  // the largest form is a campaign file upload: refuse more before reading it into memory
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: CAMPAIGN_JSON_MAX + 64 * 1024,
+      onError: () => {
+        throw new TooLargeError('提交的内容过大：方案文件不能超过 350 KB');
+      },
+    }),
+  );
   app.get(scriptPath.slice('/console'.length), (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');

@@ -1,6 +1,6 @@
 // Errors a console request can end in; each page of them is rendered in one place (app.tsx) with its status.
 export abstract class ConsoleError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 503;
   abstract readonly title: string;
 }
 
@@ -51,4 +51,9 @@ export class ApiAnswerError extends ConsoleError {
 export class LinkGoneError extends ConsoleError {
   readonly status = 410;
   readonly title = '链接已失效';
+}
+/** A form or upload larger than any campaign file needs. */
+export class TooLargeError extends ConsoleError {
+  readonly status = 413;
+  readonly title = '内容过大';
 }

@@ -467,7 +467,7 @@ export function CloseConfirmPage(props: { signedIn: SignedIn; record: CampaignRe
         <h2>确认结束评议</h2>
         <p>结束评议后：</p>
         <ul>
-          <li>所有评议码和公开链接立即停止接受评议表，尚未使用的评议码作废，不能再投票；</li>
+          <li>所有评议码和公开链接立即停止接受评议表，尚未使用的评议码不能再投票；</li>
           <li>已提交的评议表全部保留并计入结果；</li>
           <li>系统自动生成最终报告（Excel、CSV、公示页），可在“报告”中下载；</li>
           <li>结束是正式操作，会记入操作记录。</li>

@@ -1,5 +1,6 @@
 // Signing in and out, setting a password through a one-time link, changing one's own password.
 import { type Account, accountOfLink, getAccount, setPassword, useLink, writeAudit } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
 import { Hono } from 'hono';
 import type { ConsoleDeps } from '../deps.ts';
 import { ThrottledError } from '../errors.ts';
@@ -117,6 +118,8 @@ export function authRoutes(deps: ConsoleDeps) {
     const now = deps.now();
     const over = await throttled(deps, subjects);
     if (over) {
+      // a line per refusal: a metric filter on it can raise an alarm when someone is guessing
+      logger.warn('console sign-in throttled', { account: subjects.account, limit: over, client });
       await writeAudit(deps.db, {
         at: now,
         action: 'login-throttled',
@@ -129,6 +132,11 @@ export function authRoutes(deps: ConsoleDeps) {
     // Verified even without an account (against a decoy), so the answer takes as long either way.
     const { ok, rehash } = await verifyPassword(password, account?.passwordHash, params);
     if (!account || !ok || account.disabled) {
+      logger.info('console sign-in refused', {
+        account: subjects.account,
+        known: account !== undefined,
+        client,
+      });
       await recordFailure(deps, subjects);
       await writeAudit(deps.db, {
         at: now,
