@@ -32,7 +32,7 @@ export class BallotTable extends Construct {
 
   constructor(scope: Construct, id: string, props: BallotTableProps) {
     super(scope, id);
-    const { partitionKey, sortKey, indexes, streamViewType } = tableDefinition;
+    const { partitionKey, sortKey, indexes, streamViewType, timeToLiveAttribute } = tableDefinition;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: attribute(partitionKey),
       sortKey: attribute(sortKey),
@@ -45,6 +45,8 @@ export class BallotTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // console sessions, one-time links and sign-in counters: expired in code, cleared away by TTL
+      timeToLiveAttribute,
     });
     for (const index of indexes) {
       this.table.addGlobalSecondaryIndex({

@@ -108,6 +108,12 @@ describe('the table', () => {
       }),
     });
   });
+
+  it('clears expired console sessions, links and sign-in counters by TTL on the shared attribute', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+    });
+  });
 });
 
 describe('the functions', () => {
