@@ -38,6 +38,7 @@ export class BallotTable extends Construct {
       sortKey: attribute(sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       stream: streamViews[streamViewType],
+      timeToLiveAttribute,
       pointInTimeRecoverySpecification: {
         pointInTimeRecoveryEnabled: true,
         recoveryPeriodInDays: props.backupDays,
@@ -45,8 +46,6 @@ export class BallotTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // console sessions, one-time links and sign-in counters: expired in code, cleared away by TTL
-      timeToLiveAttribute,
     });
     for (const index of indexes) {
       this.table.addGlobalSecondaryIndex({

@@ -5,7 +5,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import { type Actor, auditedUpdate, auditItem } from './audit.ts';
 import type { Db } from './client.ts';
 import { AccountExistsError, AccountNotFoundError, LinkInvalidError } from './errors.ts';
-import { ACCOUNTS_PK, accountKey, accountListing, CAMPAIGNS_INDEX, EXPIRES_AT, linkKey } from './keys.ts';
+import { ACCOUNTS_PK, accountKey, accountListing, CAMPAIGNS_INDEX, linkKey } from './keys.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from './table.ts';
 
 export type Role = 'admin' | 'organizer' | 'viewer';
 export const ROLES: readonly Role[] = ['admin', 'organizer', 'viewer'];
@@ -64,7 +65,7 @@ function linkPut(db: Db, name: string, link: NewLink, at: string) {
         purpose: link.purpose,
         createdAt: at,
         validUntil: link.expiresAt.toISOString(),
-        [EXPIRES_AT]: Math.ceil(link.expiresAt.getTime() / 1000),
+        [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil(link.expiresAt.getTime() / 1000),
       },
     },
   };

@@ -7,23 +7,33 @@
 // | 3 | cast one ballot per code, once (conditional put)    | PutItem   | pk = B#<campaign>#<ballotKey> sk = BALLOT              |
 // | 4 | read every aggregate of a campaign for results      | Query     | pk = C#<campaign>           sk begins_with AGG#        |
 // | 5 | audit trail of a campaign, in time order            | Query     | pk = C#<campaign>           sk begins_with AUDIT#      |
-// | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <random id>          |
+// | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <comment id>         |
+// | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(stack secret, campaign, ballot key, subject) |
 // | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
-// | 9 | get a console account by its login name             | GetItem   | pk = A#<name>               sk = ACCOUNT               |
-// |10 | list accounts by name (county admin)                | Query GSI | campaignsByCreation: gsi1pk = ACCOUNTS, gsi1sk = <name> |
-// |11 | a console session by the digest of its token        | GetItem   | pk = SESSION#<sha256(token)> sk = SESSION (TTL)        |
-// |12 | a one-time set-up or reset link by its digest       | GetItem   | pk = LINK#<sha256(token)>   sk = LINK (TTL)            |
-// |13 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
-// |14 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
-// |15 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
+// | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
+// |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
+// |11 | open-channel quota: one source in one window        | UpdateItem (ADD, conditional) | pk = Q#<campaign> sk = <window start>#<source digest> |
+// |12 | open-channel spread over sources, for organizers    | Query     | pk = Q#<campaign>  (every window and source; TTL ends them) |
+// |13 | get a console account by its login name             | GetItem   | pk = A#<name>               sk = ACCOUNT               |
+// |14 | list accounts by name (county admin)                | Query GSI | campaignsByCreation: gsi1pk = ACCOUNTS, gsi1sk = <name> |
+// |15 | a console session by the digest of its token        | GetItem   | pk = SESSION#<sha256(token)> sk = SESSION (TTL)        |
+// |16 | a one-time set-up or reset link by its digest       | GetItem   | pk = LINK#<sha256(token)>   sk = LINK (TTL)            |
+// |17 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
+// |18 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
+// |19 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
-// campaign's partition. Comments live under their own key, with no reference to the ballot they came with.
+// campaign's partition. Comments live under their own key, with no reference to the ballot they came with: the id
+// of a ballot's comment is a keyed hash, so the ballot's retry rewrites the same item, yet nobody without the stack's
+// secret can go from a comment to its ballot or back. Quota counters hold a count per (window, keyed digest of a
+// network source) and nothing about any ballot; each accepted open-channel ballot writes one, within the campaign's
+// partition (the API's throttle keeps that far below a key's 1,000 writes/s).
 // Console items (accounts, sessions, links, throttles) hold no ballot data; tokens are stored only as digests, and
-// items that only matter for a while carry `expiresAt` (epoch seconds) for the table's TTL. Every audit entry also
-// sits in the shared index under AUDIT, so the county admin reads one log across campaigns and accounts.
+// items that only matter for a while carry the table's TTL attribute. Every audit entry also sits in the shared
+// index under AUDIT, so the county admin reads one log across campaigns and accounts.
+import { createHmac } from 'node:crypto';
 
 export const CAMPAIGN_META = 'META';
 export const BALLOT_SK = 'BALLOT';
@@ -32,11 +42,10 @@ export const CAMPAIGNS_INDEX = 'campaignsByCreation';
 export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REPORT_PREFIX = 'REPORT#';
+export const FINAL_PREFIX = 'FINAL#';
 export const ACCOUNTS_PK = 'ACCOUNTS';
 export const AUDIT_INDEX_PK = 'AUDIT';
 export const COUNTY_PK = 'COUNTY';
-/** The attribute the table's TTL reads: epoch seconds after which DynamoDB may delete the item. */
-export const EXPIRES_AT = 'expiresAt';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -110,6 +119,16 @@ export const commentKey = (campaign: string, subject: string, id: string) => ({
   sk: id,
 });
 
+/**
+ * The id of a ballot's comment on one subject: deterministic, so writing it again (a retry) never makes a second
+ * one, and unlinkable without `secret` (the ballot key is not in it in any readable form).
+ */
+export const commentId = (secret: Buffer, campaign: string, ballot: string, subject: string) =>
+  createHmac('sha256', secret)
+    .update(`pingyi-comment-v1|${campaign}|${ballot}|${subject}`)
+    .digest('base64url')
+    .slice(0, 22);
+
 export const commentsOf = (campaign: string, subject: string) => ({ pk: `CM#${campaign}#${subject}` });
 
 /** Report items sort by creation time, so the newest come first in a descending query. */
@@ -118,3 +137,30 @@ export const reportKey = (campaign: string, createdAt: string, report: string) =
   sk: `${REPORT_PREFIX}${createdAt}#${report}`,
 });
 export const reportsOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: REPORT_PREFIX });
+
+/**
+ * The tally a closing report was made from (a recount of the ballots), keyed by the closing's time: a campaign
+ * reopened and closed again gets a new one, and the old one no longer applies. The header is written last.
+ */
+export const finalTallyKey = (campaign: string, closedAt: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${FINAL_PREFIX}${closedAt}`,
+});
+export const finalTallyPartKey = (campaign: string, closedAt: string, report: string, part: number) => ({
+  pk: `C#${campaign}`,
+  sk: `${FINAL_PREFIX}${closedAt}#${report}#${String(part).padStart(4, '0')}`,
+});
+export const finalTallyPartsOf = (campaign: string, closedAt: string, report: string) => ({
+  pk: `C#${campaign}`,
+  skPrefix: `${FINAL_PREFIX}${closedAt}#${report}#`,
+});
+/** One source's open-channel counter in one quota window (ISO start time; sorts in time order). */
+export const quotaKey = (campaign: string, windowStart: string, source: string) => ({
+  pk: `Q#${campaign}`,
+  sk: `${windowStart}#${source}`,
+});
+export const quotasOf = (campaign: string) => ({ pk: `Q#${campaign}` });
+export const parseQuotaKey = (sk: string) => {
+  const at = sk.lastIndexOf('#');
+  return { windowStart: sk.slice(0, at), source: sk.slice(at + 1) };
+};

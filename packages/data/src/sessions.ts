@@ -2,7 +2,8 @@
 // checked by the console on every request; the TTL attribute only clears old items away.
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
-import { EXPIRES_AT, sessionKey } from './keys.ts';
+import { sessionKey } from './keys.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from './table.ts';
 
 export interface Session {
   account: string;
@@ -21,7 +22,7 @@ export async function createSession(
   await db.client.send(
     new PutCommand({
       TableName: db.tableName,
-      Item: { ...sessionKey(digest), ...session, [EXPIRES_AT]: epochSeconds(expiresAt) },
+      Item: { ...sessionKey(digest), ...session, [TIME_TO_LIVE_ATTRIBUTE]: epochSeconds(expiresAt) },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -48,7 +49,7 @@ export async function touchSession(db: Db, digest: string, lastSeenAt: Date, exp
         Key: sessionKey(digest),
         UpdateExpression: 'SET lastSeenAt = :seen, #exp = :exp',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#exp': EXPIRES_AT },
+        ExpressionAttributeNames: { '#exp': TIME_TO_LIVE_ATTRIBUTE },
         ExpressionAttributeValues: { ':seen': lastSeenAt.toISOString(), ':exp': epochSeconds(expiresAt) },
       }),
     );

@@ -2,7 +2,8 @@
 // sees the same counts, so running more containers grants an attacker no more tries.
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
-import { EXPIRES_AT, throttleKey } from './keys.ts';
+import { throttleKey } from './keys.ts';
+import { TIME_TO_LIVE_ATTRIBUTE } from './table.ts';
 
 export type ThrottleScope = 'account' | 'client';
 
@@ -38,7 +39,7 @@ export async function countFailure(
       TableName: db.tableName,
       Key: throttleKey(scope, subject, window),
       UpdateExpression: 'ADD failures :one SET #exp = :exp',
-      ExpressionAttributeNames: { '#exp': EXPIRES_AT },
+      ExpressionAttributeNames: { '#exp': TIME_TO_LIVE_ATTRIBUTE },
       ExpressionAttributeValues: { ':one': 1, ':exp': (window + 2) * windowSeconds },
       ReturnValues: 'UPDATED_NEW',
     }),

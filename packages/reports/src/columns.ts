@@ -1,4 +1,5 @@
 // What a result row says, once: labels and values shared by the Excel, CSV and 公示 renderings.
+import type { Verification } from '@pingyi/data';
 import {
   type Campaign,
   kindOf,
@@ -63,10 +64,13 @@ export function questionRows(campaign: Campaign, results: Results) {
   });
 }
 
-/** A file name safe on every desktop: the campaign title without path or control characters. */
+/**
+ * A file name safe on every desktop: the campaign title without path characters, controls, or invisible format
+ * characters (a right-to-left override would show `评议gnp.exe-….xlsx` as `评议xslx.…-exe.png`).
+ */
 export function fileStem(campaign: Campaign): string {
-  const printable = [...campaign.title].filter((ch) => ch.charCodeAt(0) >= 0x20).join('');
-  return printable.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';
+  const visible = campaign.title.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
+  return visible.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';
 }
 
 export function formatTime(iso: string, timeZone: string): string {
@@ -79,4 +83,14 @@ export function formatTime(iso: string, timeZone: string): string {
     minute: '2-digit',
     hour12: false,
   }).format(new Date(iso));
+}
+
+/** 计票核对: what a closing report says about its count, on the cover and the 公示 page. */
+export function verificationText(v: Verification): string {
+  if (v.agreed) return `逐票复核 ${v.ballots} 张，与实时统计一致`;
+  const live =
+    v.live === null
+      ? '实时统计未能给出一致的读数'
+      : `实时统计为 ${v.live} 张，有 ${v.differences} 项计数与复核不一致`;
+  return `逐票复核 ${v.ballots} 张；${live}，本报告以逐票复核结果为准`;
 }

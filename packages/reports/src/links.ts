@@ -42,5 +42,13 @@ export async function reportLinks(store: ReportStore, report: ReportRecord) {
       ),
     })),
   );
-  return { id: report.id, createdAt: report.createdAt, trigger: report.trigger, files };
+  const { id, createdAt, trigger, superseded, verification } = report;
+  return {
+    id,
+    createdAt,
+    trigger,
+    ...(superseded ? { superseded } : {}),
+    ...(verification ? { verification } : {}),
+    files,
+  };
 }

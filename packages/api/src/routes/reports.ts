@@ -6,7 +6,7 @@ import { reportLinks } from '@pingyi/reports/links';
 import { actorOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
-import { CampaignParams, errorResponse, json } from '../schemas.ts';
+import { CampaignParams, errorResponse, json, Verification } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
 const tags = ['reports'];
@@ -21,6 +21,9 @@ const ReportList = z
       id: z.string(),
       createdAt: z.string(),
       trigger: z.enum(['schedule', 'close', 'manual']),
+      superseded: z.object({ at: z.string(), reason: z.string() }).optional().openapi({
+        description: 'a closing report no longer the record: the campaign was reopened (when, why)',
+      }),
       files: z.array(
         z.object({
           format: z.enum(['xlsx', 'csv', 'html', 'raw-csv']),
@@ -30,6 +33,9 @@ const ReportList = z
           url: z.string().openapi({ description: 'presigned GET, valid for at most 15 minutes' }),
         }),
       ),
+      verification: Verification.optional().openapi({
+        description: 'a report of a closed campaign: made from the recount; how the live count compared',
+      }),
     }),
   )
   .openapi('Reports');
