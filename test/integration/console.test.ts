@@ -473,6 +473,28 @@ describe('audit log', () => {
       expect(page.text).toContain(label);
   });
 
+  it('lets only a county admin reopen a closed campaign, with a reason, under their own name', async () => {
+    const id = await createCampaign(org, '重新开放测试');
+    await org.submit(`/console/campaigns/${id}`, `/console/campaigns/${id}/open`);
+    await org.submit(`/console/campaigns/${id}/close`, `/console/campaigns/${id}/close`);
+    await stack.exportsSettled();
+    const closed = await org.get(`/console/campaigns/${id}`);
+    expect(closed.text).toContain('最终结果：逐票复核 0 张，与实时统计一致');
+    expect(closed.text).not.toContain('重新开放评议');
+    expect((await org.post(`/console/campaigns/${id}/reopen`, { reason: '组织者想继续' })).status).toBe(403);
+    expect((await requireCampaign(stack.db, id)).status).toBe('closed');
+
+    const page = await admin.get(`/console/campaigns/${id}`);
+    expect(page.text).toContain('重新开放评议');
+    expect((await admin.post(`/console/campaigns/${id}/reopen`, { reason: '' })).status).toBe(400);
+    const reopened = await admin.post(`/console/campaigns/${id}/reopen`, { reason: '部分退休党员尚未参评' });
+    expect(reopened.status).toBe(303);
+    expect((await requireCampaign(stack.db, id)).status).toBe('open');
+    const entry = (await listAudit(stack.db, id)).find((e) => e.action === 'reopen');
+    expect(entry?.actor).toEqual({ type: 'account', name: 'admin' });
+    expect(entry?.detail).toMatchObject({ by: 'admin', reason: '部分退休党员尚未参评' });
+  });
+
   it('keeps the Bearer token working for automation, audited as the service credential', async () => {
     const created = await stack.organizer('POST', '/api/campaigns', exampleCampaign);
     expect(created.status).toBe(201);

@@ -231,11 +231,38 @@ export function CampaignFrame(props: {
   );
 }
 
+/** The results API's answer: the results, and whether they are the closing's verified tally. */
+export type ResultsAnswer = Results & {
+  final?: boolean;
+  settled?: boolean;
+  verification?: { ballots: number; live: number | null; differences: number | null; agreed: boolean };
+};
+
+function CountNote(props: { results: ResultsAnswer }) {
+  const { final, settled, verification: v } = props.results;
+  if (final && v) {
+    return (
+      <p class="notice ok" id="count-note">
+        最终结果：逐票复核 {v.ballots} 张，
+        {v.agreed ? '与实时统计一致' : `与实时统计有 ${v.differences ?? '未知'} 处差异，以复核为准`}。
+      </p>
+    );
+  }
+  if (settled === false) {
+    return (
+      <p class="notice" id="count-note">
+        统计正在更新，下表为 {formatTime(props.results.asOf)} 的一致读数。
+      </p>
+    );
+  }
+  return null;
+}
+
 export function OverviewPage(props: {
   signedIn: SignedIn;
   record: CampaignRecord;
   access: Access;
-  results: Results;
+  results: ResultsAnswer;
   links: Record<string, string>;
   notice?: string | undefined;
 }) {
@@ -299,6 +326,19 @@ export function OverviewPage(props: {
                 </a>
               ) : null}
             </div>
+          ) : null}
+          {record.status === 'closed' && props.signedIn.account.role === 'admin' ? (
+            <form method="post" action={`/console/campaigns/${record.id}/reopen`}>
+              <CsrfField signedIn={props.signedIn} />
+              <label for="reason">重新开放的原因（县级管理员）</label>
+              <input id="reason" name="reason" type="text" required maxlength={500} />
+              <div class="actions">
+                <button type="submit" class="secondary">
+                  重新开放评议
+                </button>
+              </div>
+              <p class="hint">结束时的报告将标记为已被取代；重新开放记入操作记录。</p>
+            </form>
           ) : null}
           {record.status === 'draft' ? (
             <p class="hint">草稿：评议人还不能投票。开始评议后，在评议时间内才能提交评议表。</p>
@@ -372,6 +412,7 @@ export function OverviewPage(props: {
       </div>
 
       <h2>评议结果</h2>
+      <CountNote results={results} />
       <ResultsTables campaign={d} results={results} />
     </CampaignFrame>
   );
@@ -468,9 +509,11 @@ export function CloseConfirmPage(props: { signedIn: SignedIn; record: CampaignRe
         <p>结束评议后：</p>
         <ul>
           <li>所有评议码和公开链接立即停止接受评议表，尚未使用的评议码不能再投票；</li>
-          <li>已提交的评议表全部保留并计入结果；</li>
+          <li>已提交的评议表全部保留，逐票复核后计入最终结果；</li>
           <li>系统自动生成最终报告（Excel、CSV、公示页），可在“报告”中下载；</li>
-          <li>结束是正式操作，会记入操作记录。</li>
+          <li>
+            结束是正式操作，记入操作记录；之后只有县级管理员填写原因才能重新开放，结束时的报告随之标记为已被取代。
+          </li>
         </ul>
         <p>
           当前已收评议表 <strong>{props.ballots}</strong> 张。请确认评议人已全部完成后再结束。

@@ -30,6 +30,7 @@ const actionLabels: Record<string, string> = {
   create: '创建活动',
   open: '开始评议',
   closed: '结束评议',
+  reopen: '重新开放',
   codes: '生成评议码',
   'codes-void': '作废评议码',
   export: '导出报告',
@@ -72,6 +73,8 @@ const detailNames: Record<string, string> = {
   reason: '原因',
   format: '格式',
   changed: '变更',
+  by: '操作者',
+  supersededReports: '被取代的报告',
 };
 
 function show(value: unknown): string {

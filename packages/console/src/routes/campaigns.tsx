@@ -1,7 +1,7 @@
 // Campaign routes of the console: list, create from a template or a file, the campaign page and its tabs, open,
 // close with a confirmation, issue codes, share. Changes go through the JSON API as the signed-in account.
 import { listAccounts, listAudit, listCampaigns, requireCampaign, shareCampaign } from '@pingyi/data';
-import { CAMPAIGN_JSON_MAX, type Results } from '@pingyi/domain';
+import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
 import { Hono } from 'hono';
 import { accessTo, requireAccess, requireRole } from '../access.ts';
 import type { ConsoleDeps } from '../deps.ts';
@@ -16,6 +16,7 @@ import {
   NewCampaignPage,
   type NewCampaignValues,
   OverviewPage,
+  type ResultsAnswer,
   SharePage,
 } from '../pages/campaigns.tsx';
 import { documentOf } from '../pages/layout.tsx';
@@ -37,6 +38,7 @@ const notices: Record<string, string> = {
   opened: '评议已开始。在评议时间内，评议码和公开链接可以提交评议表。',
   closed: '评议已结束。最终报告正在生成，稍后可在“报告”中下载。',
   shared: '共享设置已保存。',
+  reopened: '评议已重新开放，原因已记入操作记录；结束时的报告已标记为已被取代。',
 };
 
 const TEMPLATE_ZONE = 'Asia/Shanghai';
@@ -44,7 +46,7 @@ const TEMPLATE_ZONE = 'Asia/Shanghai';
 export function campaignRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
   const results = (s: SignedIn, id: string) =>
-    callApi<Results>(deps, s, 'GET', `/api/campaigns/${id}/results`);
+    callApi<ResultsAnswer>(deps, s, 'GET', `/api/campaigns/${id}/results`);
 
   /** The campaign and what this account may do with it; invisible campaigns are "not found". */
   async function campaignFor(s: SignedIn, id: string, needed: 'read' | 'run') {
@@ -196,6 +198,17 @@ export function campaignRoutes(deps: ConsoleDeps) {
     const { record } = await campaignFor(s, c.req.param('id'), 'run');
     await callApi(deps, s, 'POST', `/api/campaigns/${record.id}/close`);
     return c.redirect(`/console/campaigns/${record.id}?done=closed`, 303);
+  });
+
+  /** Closing is final: only a county admin reopens, with a reason (the API records it and supersedes the reports). */
+  app.post('/campaigns/:id/reopen', async (c) => {
+    const { form, signedIn: s } = await postedForm(c);
+    const { record } = await campaignFor(s, c.req.param('id'), 'run');
+    requireRole(s.account, 'admin');
+    const reason = text(form, 'reason');
+    if (!reason) throw new InvalidInputError('请填写重新开放的原因');
+    await callApi(deps, s, 'POST', `/api/campaigns/${record.id}/reopen`, { reason });
+    return c.redirect(`/console/campaigns/${record.id}?done=reopened`, 303);
   });
 
   app.post('/campaigns/:id/codes', async (c) => {
