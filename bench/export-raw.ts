@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createS3Client } from '@pingyi/api/runtime';
 import { createCampaign, createDocumentClient, type Db, ensureTable, toBallotItem } from '@pingyi/data';
 import { Campaign, type CastBallot } from '@pingyi/domain';
 import { runExport } from '@pingyi/reports';
+import { createS3Client } from '@pingyi/runtime';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
 import { startLocalS3 } from '../packages/local/src/s3-local.ts';
 

@@ -2,7 +2,6 @@
 // adapter, no math, no keys.
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { loadRuntimeConfig, logger } from '@pingyi/api/runtime';
 import {
   applyRecords,
   compareSequence,
@@ -11,6 +10,7 @@ import {
   isCountedInsert,
   type StreamRecord,
 } from '@pingyi/data';
+import { loadRuntimeConfig, logger } from '@pingyi/runtime';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /**

@@ -12,8 +12,8 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { logger } from '@pingyi/api/runtime';
 import { compareSequence, isBallotInsert } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 /** What Lambda puts in the on-failure queue for a DynamoDB stream batch. */

@@ -1,7 +1,8 @@
 // Reports on real engines: export to the local S3 server, download every file through its link, check the figures.
-import { createS3Client } from '@pingyi/api/runtime';
+
 import { listReports } from '@pingyi/data';
 import { runExport } from '@pingyi/reports';
+import { createS3Client } from '@pingyi/runtime';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExportHandler } from '../../functions/export/handler.ts';

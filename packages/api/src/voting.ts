@@ -26,6 +26,7 @@ import {
   quotaWindow,
   windowState,
 } from '@pingyi/domain';
+import { logger } from '@pingyi/runtime';
 import type { z } from 'zod';
 import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';
@@ -38,7 +39,6 @@ import {
   QuotaExceededError,
   ValidationError,
 } from './errors.ts';
-import { logger } from './logger.ts';
 
 export interface Voter {
   campaignId: string;

@@ -17,6 +17,13 @@
 // |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
 // |11 | open-channel quota: one source in one window        | UpdateItem (ADD, conditional) | pk = Q#<campaign> sk = <window start>#<source digest> |
 // |12 | open-channel spread over sources, for organizers    | Query     | pk = Q#<campaign>  (every window and source; TTL ends them) |
+// |13 | get a console account by its login name             | GetItem   | pk = A#<name>               sk = ACCOUNT               |
+// |14 | list accounts by name (county admin)                | Query GSI | campaignsByCreation: gsi1pk = ACCOUNTS, gsi1sk = <name> |
+// |15 | a console session by the digest of its token        | GetItem   | pk = SESSION#<sha256(token)> sk = SESSION (TTL)        |
+// |16 | a one-time set-up or reset link by its digest       | GetItem   | pk = LINK#<sha256(token)>   sk = LINK (TTL)            |
+// |17 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
+// |18 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
+// |19 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -27,6 +34,9 @@
 // docs/threat-model.md says who can learn what. Quota counters hold a count per (window, keyed digest of a
 // network source) and nothing about any ballot; each accepted open-channel ballot writes one, within the campaign's
 // partition (the API's throttle keeps that far below a key's 1,000 writes/s).
+// Console items (accounts, sessions, links, throttles) hold no ballot data; tokens are stored only as digests, and
+// items that only matter for a while carry the table's TTL attribute. Every audit entry also sits in the shared
+// index under AUDIT, so the county admin reads one log across campaigns and accounts.
 import { createHmac } from 'node:crypto';
 
 export const CAMPAIGN_META = 'META';
@@ -40,6 +50,9 @@ export const FINAL_PREFIX = 'FINAL#';
 export const COMMENT_PREFIX = 'CM#';
 export const FREE_TEXT_PREFIX = 'FT#';
 export const RECEIPT_PREFIX = 'RC#';
+export const ACCOUNTS_PK = 'ACCOUNTS';
+export const AUDIT_INDEX_PK = 'AUDIT';
+export const COUNTY_PK = 'COUNTY';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -96,9 +109,25 @@ export function parseAggregateKey(sk: string): AggregateScope | undefined {
   return undefined;
 }
 
-export const auditKey = (campaign: string, at: string, nonce: string) => ({
-  pk: `C#${campaign}`,
+/** An audit entry: under its campaign, or under the county for accounts and sign-ins; always in the county log. */
+export const auditKey = (campaign: string | undefined, at: string, nonce: string) => ({
+  pk: campaign === undefined ? COUNTY_PK : `C#${campaign}`,
   sk: `${AUDIT_PREFIX}${at}#${nonce}`,
+  gsi1pk: AUDIT_INDEX_PK,
+  gsi1sk: `${at}#${nonce}`,
+});
+
+export const accountKey = (name: string) => ({ pk: `A#${name}`, sk: 'ACCOUNT' });
+export const accountListing = (name: string) => ({ gsi1pk: ACCOUNTS_PK, gsi1sk: name });
+
+/** Sessions and links are found by the digest of their token: a copy of the table opens no session. */
+export const sessionKey = (tokenDigest: string) => ({ pk: `SESSION#${tokenDigest}`, sk: 'SESSION' });
+export const linkKey = (tokenDigest: string) => ({ pk: `LINK#${tokenDigest}`, sk: 'LINK' });
+
+/** One counter per scope (account or client), subject and fixed window; old windows expire by TTL. */
+export const throttleKey = (scope: 'account' | 'client', subject: string, window: number) => ({
+  pk: `THROTTLE#${scope}#${subject}#${window}`,
+  sk: 'THROTTLE',
 });
 
 export const commentKey = (campaign: string, subject: string, id: string) => ({
