@@ -173,20 +173,26 @@ describe('results during a burst', () => {
 });
 
 /**
- * A second API process on the same table, with its own campaign cache, as another Lambda container would be.
- * It prints its port when it listens.
+ * A second API process on the same table (test/integration/support/api-process.ts), with its own campaign cache, as
+ * another Lambda container would be.
  */
 async function secondApiProcess(
   env: Record<string, string>,
 ): Promise<{ origin: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', new URL('../support/api-process.ts', import.meta.url).pathname],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--import', 'tsx', new URL('./support/api-process.ts', import.meta.url).pathname],
+    { env: { ...process.env, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const [line] = (await once(lines, 'line')) as [string];
-  const { port } = JSON.parse(line) as { port: number };
+  let port = 0;
+  for await (const line of lines) {
+    const match = /^listening (\d+)$/.exec(line);
+    if (match) {
+      port = Number(match[1]);
+      break;
+    }
+  }
   return {
     origin: `http://127.0.0.1:${port}`,
     async stop() {
