@@ -210,9 +210,10 @@ describe('the report made on closing', () => {
       cleanups.push(() => stack.stop());
       const { id, tokens } = await stack.openExample({ party: BALLOTS / 2 + 10, staff: BALLOTS / 2 });
       const second = await secondApiProcess({
-        PINGYI_TEST_DYNAMODB_ENDPOINT: stack.endpoint,
-        PINGYI_TEST_TABLE: stack.db.tableName,
-        PINGYI_TEST_CODE_SECRET: stack.deps.codeSecret.toString('base64'),
+        PINGYI_DYNAMODB_ENDPOINT: stack.endpoint,
+        PINGYI_TABLE: stack.db.tableName,
+        PINGYI_CODE_SECRET: stack.deps.codeSecret.toString('base64'),
+        PINGYI_ADMIN_TOKEN: ADMIN_TOKEN,
         PINGYI_TEST_NOW: DURING_WINDOW.toISOString(),
       });
       cleanups.push(() => second.stop());
