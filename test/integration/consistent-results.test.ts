@@ -11,6 +11,7 @@ import {
   createDocumentClient,
   type Db,
   ensureTable,
+  hasVoted,
   isCountedInsert,
   readTally,
   recountTally,
@@ -230,6 +231,9 @@ describe('the report made on closing', () => {
         return ballotBody(campaign, found, rnd);
       };
       const accepted = { party: 0, staff: 0 } as Record<string, number>;
+      // 503: the request ran past the ballot routes' time limit (a very busy machine). It is not an acceptance, but
+      // its write may still land after the answer: it then counts as stored, never as accepted.
+      const timedOut = { party: 0, staff: 0 } as Record<string, number>;
       const post = async (origin: string | undefined, group: string, token: string) => {
         const init = {
           method: 'POST',
@@ -240,12 +244,13 @@ describe('the report made on closing', () => {
           ? await fetch(`${origin}/b/${token}`, init)
           : await stack.app.request(`/b/${token}`, init);
         if (response.status === 201) accepted[group] = (accepted[group] ?? 0) + 1;
+        if (response.status === 503) timedOut[group] = (timedOut[group] ?? 0) + 1;
         return response.status;
       };
 
       // The burst, spread over both processes.
       await pool(burst, CONCURRENCY, async ({ group, token }, i) => {
-        expect(await post(i % 4 === 0 ? second.origin : undefined, group, token)).toBe(201);
+        expect([201, 503]).toContain(await post(i % 4 === 0 ? second.origin : undefined, group, token));
       });
       // A code issued just now makes the second process read the campaign afresh: its cache says "open" for 2 s.
       const fresh = await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'party', count: 1 });
@@ -258,9 +263,24 @@ describe('the report made on closing', () => {
       await delay(2500);
       expect(await post(second.origin, 'party', party[BALLOTS / 2 + 2] ?? '')).toBe(410);
 
-      const total = (accepted.party ?? 0) + (accepted.staff ?? 0);
-      expect(total).toBe(BALLOTS + 1);
+      const slow = (timedOut.party ?? 0) + (timedOut.staff ?? 0);
+      expect((accepted.party ?? 0) + (accepted.staff ?? 0) + slow).toBe(BALLOTS + 1);
+      expect(slow).toBeLessThan(BALLOTS / 10);
       await stack.exportsSettled();
+      // What is stored: every 201, and at most the timed-out requests besides; the late ballot is among them.
+      const recount = await recountTally(stack.db, id);
+      for (const group of ['party', 'staff']) {
+        expect(recount.ballots[group] ?? 0).toBeGreaterThanOrEqual(accepted[group] ?? 0);
+        expect(recount.ballots[group] ?? 0).toBeLessThanOrEqual(
+          (accepted[group] ?? 0) + (timedOut[group] ?? 0),
+        );
+      }
+      expect(await hasVoted(stack.db, id, `t.party.${BALLOTS / 2 + 2}`)).toBe(true);
+      const stored = { party: recount.ballots.party ?? 0, staff: recount.ballots.staff ?? 0 } as Record<
+        string,
+        number
+      >;
+      const total = (stored.party ?? 0) + (stored.staff ?? 0);
       const reports = (await stack.organizer('GET', `/api/campaigns/${id}/reports`)).json as Loose[];
       const closing = reports.find((r) => r.trigger === 'close');
       expect(closing?.verification).toMatchObject({
@@ -297,7 +317,7 @@ describe('the report made on closing', () => {
           .reduce((sum, c) => sum + (c === '' ? 0 : Number(c)), 0);
         const expected = campaign.groups
           .filter((g) => groupEvaluates(g, subject.kind))
-          .reduce((sum, g) => sum + (accepted[g.id] ?? 0), 0);
+          .reduce((sum, g) => sum + (stored[g.id] ?? 0), 0);
         expect(counted, subject.id).toBe(expected);
       }
 
@@ -307,9 +327,7 @@ describe('the report made on closing', () => {
       );
       const results = (await stack.organizer('GET', `/api/campaigns/${id}/results`)).json;
       expect(results).toMatchObject({ final: true, settled: true, ballots: total, status: 'closed' });
-      expect(results.turnout.party.ballots).toBe(accepted.party);
-      const recount = await recountTally(stack.db, id);
-      expect(Object.values(recount.ballots).reduce((a, b) => a + b, 0)).toBe(total);
+      expect(results.turnout.party.ballots).toBe(stored.party);
     },
     BURST_TIMEOUT,
   );
