@@ -47,6 +47,21 @@ async function office(): Promise<Page> {
   return page;
 }
 
+// page.evaluate callbacks run in the browser; the project compiles without the DOM library
+// biome-ignore lint/suspicious/noExplicitAny: a browser global
+declare const document: any;
+
+/** Form controls a screen reader could not name: no <label>, no aria-label (axe is not in the harness yet). */
+async function unlabelled(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+      // biome-ignore lint/suspicious/noExplicitAny: a DOM element
+      .filter((el: any) => el.labels.length === 0 && !el.getAttribute('aria-label'))
+      // biome-ignore lint/suspicious/noExplicitAny: a DOM element
+      .map((el: any) => `${el.tagName} ${el.name}`),
+  );
+}
+
 /** Links are printed with the stack's public address; in the test the same path is served here. */
 const local = (url: string) => `${server.origin}${new URL(url).pathname}`;
 
@@ -70,6 +85,7 @@ async function createAccount(admin: Page, name: string, displayName: string, rol
   await admin.getByLabel('用户名').fill(name);
   await admin.getByLabel('姓名').fill(displayName);
   await admin.getByLabel('角色', { exact: true }).selectOption(role);
+  expect(await unlabelled(admin)).toEqual([]);
   await admin.getByRole('button', { name: '创建并生成设置链接', exact: true }).click();
   return (await admin.locator('#one-time-link').textContent())?.trim() ?? '';
 }
@@ -120,6 +136,7 @@ describe('the organizer console in Chromium', () => {
     const signIn = await office();
     await signIn.goto(`${server.origin}/console/login`);
     await screenshot(signIn, 'console-sign-in');
+    expect(await unlabelled(signIn)).toEqual([]);
     await signIn.getByLabel('用户名').fill('zhangsan');
     await signIn.getByLabel('密码').fill('wrong-password-1');
     await signIn.getByRole('button', { name: '登录', exact: true }).click();
@@ -128,6 +145,7 @@ describe('the organizer console in Chromium', () => {
     // 3. The organizer creates a campaign from the shipped example.
     const org = await setUp(organizerLink, 'runs-campaigns-2026');
     await org.getByRole('link', { name: '新建评议活动', exact: true }).click();
+    expect(await unlabelled(org)).toEqual([]);
     await org.getByLabel('示例方案').selectOption('education-bureau');
     await org.getByLabel('活动名称').fill('2026年县教育局群众评议（控制台演示）');
     await org.getByRole('button', { name: '创建（草稿）', exact: true }).click();
@@ -158,13 +176,14 @@ describe('the organizer console in Chromium', () => {
     await ballot.locator('button[type=submit]').click();
     await ballot
       .locator('main .receipt')
-      .filter({ hasText: /^[0-9A-Z]{4}-[0-9A-Z]{4}$/ })
+      .filter({ hasText: /^[0-9A-Z]+-[0-9A-Z]+$/ })
       .waitFor();
 
     // 6. The campaign page counts it.
     await stack.poller.idle();
     await org.goto(`${server.origin}/console/campaigns/${id}`);
     expect(await org.locator('#ballots').textContent()).toBe('1');
+    expect(await unlabelled(org)).toEqual([]);
     expect(await org.locator('td[data-group="party"]').textContent()).toBe('1');
     expect(await org.locator('h3', { hasText: '基层党组织' }).count()).toBe(1);
     expect(await org.getByText('有效票不足 5 张，不计算比率').count()).toBeGreaterThan(0);
@@ -199,6 +218,7 @@ describe('the organizer console in Chromium', () => {
     // 8. Downloads the workbook of the closing report through the console (a link signed when clicked).
     await stack.exportsSettled();
     await org.getByRole('link', { name: '报告', exact: true }).click();
+    expect(await unlabelled(org)).toEqual([]);
     const workbook = org.waitForEvent('download');
     await org.locator('a[data-format="xlsx"]').first().click();
     const file = await (await workbook).path();
