@@ -11,6 +11,8 @@ import {
   CampaignSummary,
   errorResponse,
   json,
+  jsonBodyErrors,
+  organizerErrors,
 } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
@@ -19,45 +21,56 @@ const tags = ['campaigns'];
 const create = createRoute({
   method: 'post',
   path: '/api/campaigns',
+  operationId: 'createCampaign',
   tags,
   security,
   summary: '从评议方案创建评议活动（草稿）',
   request: { body: { content: { 'application/json': { schema: CampaignDefinition } }, required: true } },
   responses: {
     201: json(z.object({ id: z.string() }), 'created'),
-    400: errorResponse('the definition is invalid; issues name the failing paths'),
+    400: errorResponse('the definition is invalid or too large (issues name the failing paths), or not JSON'),
+    ...organizerErrors,
+    ...jsonBodyErrors,
   },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/api/campaigns',
+  operationId: 'listCampaigns',
   tags,
   security,
   summary: '评议活动列表（新的在前）',
-  responses: { 200: json(z.array(CampaignSummary), 'campaigns') },
+  responses: { 200: json(z.array(CampaignSummary), 'campaigns'), ...organizerErrors },
 });
 
 const get = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}',
+  operationId: 'getCampaign',
   tags,
   security,
   summary: '评议活动的定义和状态',
   request: { params: CampaignParams },
-  responses: { 200: json(CampaignDetail, 'the campaign'), 404: errorResponse('no such campaign') },
+  responses: {
+    200: json(CampaignDetail, 'the campaign'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+  },
 });
 
 const statusRoute = (to: 'open' | 'close') =>
   createRoute({
     method: 'post',
     path: `/api/campaigns/{id}/${to}`,
+    operationId: to === 'open' ? 'openCampaign' : 'closeCampaign',
     tags,
     security,
     summary: to === 'open' ? '开始评议（还需当前时间在评议时间内）' : '结束评议',
     request: { params: CampaignParams },
     responses: {
       200: json(CampaignDetail, 'the campaign with its new status'),
+      ...organizerErrors,
       404: errorResponse('no such campaign'),
       409: errorResponse('the current status does not allow this change'),
     },
@@ -66,6 +79,7 @@ const statusRoute = (to: 'open' | 'close') =>
 const audit = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/audit',
+  operationId: 'listCampaignAudit',
   tags,
   security,
   summary: '评议活动的变更记录',
@@ -75,6 +89,8 @@ const audit = createRoute({
       z.array(z.object({ at: z.string(), action: z.string(), detail: z.record(z.string(), z.unknown()) })),
       'entries',
     ),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
   },
 });
 

@@ -3,16 +3,21 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { readTally, requireCampaign } from '@pingyi/data';
 import { computeResults } from '@pingyi/domain';
 import type { AppDeps } from '../deps.ts';
-import { CampaignParams, errorResponse, json, ResultsBody } from '../schemas.ts';
+import { CampaignParams, errorResponse, json, organizerErrors, ResultsBody } from '../schemas.ts';
 
 const results = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/results',
+  operationId: 'getResults',
   tags: ['results'],
   security: [{ organizer: [] }],
   summary: '实时评议结果',
   request: { params: CampaignParams },
-  responses: { 200: json(ResultsBody, 'results as of now'), 404: errorResponse('no such campaign') },
+  responses: {
+    200: json(ResultsBody, 'results as of now'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+  },
 });
 
 export function resultRoutes(deps: AppDeps) {
