@@ -54,6 +54,17 @@ const axe = (page: Page) => expectNoAxeViolations(page, { tags: [...WCAG_A_AA, '
 const submit = (page: Page) => page.locator('button[type=submit]').click();
 const receipt = (page: Page) => page.locator('main .receipt').filter({ hasText: /-/ }).waitFor();
 
+/** Submits a ballot with answers missing (axe on the list), then complete (axe on the success page). */
+async function checkListThenSuccess(page: Page) {
+  await submit(page);
+  await page.locator('#issues li').first().waitFor();
+  await axe(page);
+  await rateAll(page, {});
+  await submit(page);
+  await receipt(page);
+  await axe(page);
+}
+
 describe('axe on every state of the evaluator pages', () => {
   it('with the script: the ballot, its list of missing answers, the success page, the used pages', async () => {
     const url = await partyCode();
@@ -66,14 +77,7 @@ describe('axe on every state of the evaluator pages', () => {
     for (const summary of await page.locator('summary').all()) await summary.click();
     await page.locator('#matters input[name=best]').first().check();
     await page.locator('#matters input[name=best]').nth(1).check(); // the other options are now disabled
-    await submit(page);
-    await page.locator('#issues li').first().waitFor();
-    await axe(page);
-
-    await rateAll(page, {});
-    await submit(page);
-    await receipt(page);
-    await axe(page);
+    await checkListThenSuccess(page);
 
     // this phone comes back: the used page shows its own receipt
     await page.goto(url);
@@ -95,13 +99,7 @@ describe('axe on every state of the evaluator pages', () => {
     await page.goto(await partyCode());
     await axe(page);
     await rateAll(page, {}, ['org-school']);
-    await submit(page);
-    await page.locator('#issues li').first().waitFor();
-    await axe(page);
-    await rateAll(page, {});
-    await submit(page);
-    await receipt(page);
-    await axe(page);
+    await checkListThenSuccess(page);
     await closePhones();
   });
 
