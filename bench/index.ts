@@ -14,7 +14,9 @@ if (wanted('ingest')) {
   const { ingest, lag, statuses } = await benchIngest();
   console.table(ingest);
   console.log('HTTP statuses:', statuses);
-  console.log('\n## Aggregation lag: from 201 to visible in GET /results, burst at concurrency 64');
+  console.log(
+    '\n## Aggregation lag: from 201 to counted in a consistent GET /results answer, burst at concurrency 64',
+  );
   console.table([lag]);
 }
 if (wanted('calls')) {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, toBallotItem } from '@pingyi/data';
 import type { CastBallot } from '@pingyi/domain';
-import { percentile, pool, type Runtime, startRuntime } from './runtime.ts';
+import { ADMIN, percentile, pool, type Runtime, startRuntime } from './runtime.ts';
 
 /** A full ballot of the party group: every subject rated, two items, one matter. */
 export const BODY = {
@@ -98,19 +98,39 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 20
       });
     }
 
-    // Aggregation lag: a burst at concurrency 64; the k-th accepted ballot is visible once results count k.
+    // Aggregation lag: a burst at concurrency 64; the k-th accepted ballot is visible once a consistent results
+    // answer (settled, and every subject's counts adding up to its groups' turnout) counts k.
     const tokens = await issue(runtime, burst);
-    const results = () =>
-      runtime
-        .organizer<{ ballots: number }>('GET', `/api/campaigns/${runtime.demo.id}/results`)
-        .then((r) => r.ballots);
-    const baseline = await results();
+    const answers = { polled: 0, consistent: 0, unsettled: 0, torn: 0, unavailable: 0 };
+    const results = async (): Promise<number | undefined> => {
+      answers.polled++;
+      const response = await fetch(`${runtime.baseUrl}/api/campaigns/${runtime.demo.id}/results`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      if (response.status === 503) {
+        answers.unavailable++;
+        return undefined;
+      }
+      const body = (await response.json()) as ResultsShape;
+      if (tornParts(body).length > 0) {
+        answers.torn++;
+        return undefined;
+      }
+      if (!body.settled) {
+        answers.unsettled++;
+        return undefined;
+      }
+      answers.consistent++;
+      return body.ballots;
+    };
+    const baseline = (await results()) ?? 0;
     const accepted: number[] = [];
     const seen: { at: number; count: number }[] = [];
     let polling = true;
     const poller = (async () => {
       while (polling) {
-        seen.push({ at: performance.now(), count: (await results()) - baseline });
+        const count = await results();
+        if (count !== undefined) seen.push({ at: performance.now(), count: count - baseline });
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -135,9 +155,29 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 20
       p95Ms: Math.round(percentile(lags, 95)),
       maxMs: Math.round(Math.max(...lags)),
       notVisible: lags.filter(Number.isNaN).length,
+      ...answers,
     };
     return { ingest, lag, statuses: Object.fromEntries(statuses) };
   } finally {
     await runtime.stop();
   }
+}
+
+interface ResultsShape {
+  ballots: number;
+  settled: boolean;
+  turnout: Record<string, { ballots: number }>;
+  subjects: { id: string; overall: { byGroup: Record<string, { counts: Record<string, number> }> } }[];
+}
+
+/** Parts of an answer that are not one count: a subject whose counts for a group differ from its turnout. */
+function tornParts(results: ResultsShape): string[] {
+  const torn: string[] = [];
+  for (const subject of results.subjects) {
+    for (const [group, { counts }] of Object.entries(subject.overall.byGroup)) {
+      const sum = Object.values(counts).reduce((a, b) => a + b, 0);
+      if (sum !== (results.turnout[group]?.ballots ?? 0)) torn.push(`${subject.id}/${group}`);
+    }
+  }
+  return torn;
 }

@@ -1,8 +1,17 @@
 // Lambda entry for exports: the schedule (every open campaign, and closed ones not yet exported since closing)
 // and ExportRequested events (on demand, or when a campaign closes). An adapter: the work is in @pingyi/reports.
 import { loadRuntimeConfig, logger } from '@pingyi/api/runtime';
-import { type Db, listCampaigns, listReports, type ReportTrigger, requireCampaign } from '@pingyi/data';
-import { EXPORT_REQUESTED, type ExportRequestedDetail, type ReportStore, runExport } from '@pingyi/reports';
+import { type Db, hasFinalTally, listCampaigns, type ReportTrigger, requireCampaign } from '@pingyi/data';
+import {
+  COUNT_MISMATCH_METRIC,
+  EXPORT_REQUESTED,
+  type ExportOutcome,
+  type ExportRequest,
+  type ExportRequestedDetail,
+  METRIC_NAMESPACE,
+  type ReportStore,
+  runExport,
+} from '@pingyi/reports';
 
 /** An EventBridge event: either ours (ExportRequested) or the schedule's. */
 export interface ExportEvent {
@@ -17,7 +26,17 @@ export interface ExportSummary {
   failed: string[];
 }
 
-export function createExportHandler(db: Db, store: ReportStore, now: () => Date = () => new Date()) {
+export interface ExportHandlerOptions {
+  /** how a closing export compares the recount with the live aggregates (default: up to 60 s) */
+  closing?: ExportRequest['closing'];
+}
+
+export function createExportHandler(
+  db: Db,
+  store: ReportStore,
+  now: () => Date = () => new Date(),
+  options: ExportHandlerOptions = {},
+) {
   async function exportOne(
     campaignId: string,
     trigger: ReportTrigger,
@@ -27,20 +46,27 @@ export function createExportHandler(db: Db, store: ReportStore, now: () => Date 
       campaignId,
       trigger,
       now: now(),
+      clock: now,
+      ...(options.closing ? { closing: options.closing } : {}),
       ...(extra.reportId ? { reportId: extra.reportId } : {}),
     };
-    return runExport(db, store, { ...request, ...(extra.raw ? { raw: true } : {}) });
+    const outcome = await runExport(db, store, { ...request, ...(extra.raw ? { raw: true } : {}) });
+    if (outcome.outcome === 'exported' && outcome.closing && !outcome.closing.verification.agreed) {
+      reportCountMismatch(campaignId, outcome.report.id, outcome.closing);
+    }
+    return outcome;
   }
 
-  /** Which campaigns the schedule covers: open ones, and closed ones whose last report predates closing. */
+  /** Which campaigns the schedule covers: open ones, and closed ones whose closing report is not made yet. */
   async function due(): Promise<{ id: string; trigger: ReportTrigger }[]> {
     const out: { id: string; trigger: ReportTrigger }[] = [];
     for (const summary of await listCampaigns(db, 1000)) {
       if (summary.status === 'open') out.push({ id: summary.id, trigger: 'schedule' });
       if (summary.status !== 'closed') continue;
       const record = await requireCampaign(db, summary.id);
-      const [latest] = await listReports(db, summary.id, 1);
-      if (!latest || latest.createdAt < record.updatedAt) out.push({ id: summary.id, trigger: 'close' });
+      if (!(await hasFinalTally(db, summary.id, record.closedAt ?? record.updatedAt))) {
+        out.push({ id: summary.id, trigger: 'close' });
+      }
     }
     return out;
   }
@@ -83,6 +109,36 @@ export function createExportHandler(db: Db, store: ReportStore, now: () => Date 
     if (summary.failed.length > 0) throw new Error(`export failed for ${summary.failed.length} campaign(s)`);
     return summary;
   };
+}
+
+/**
+ * The closing report is made from the recount; live aggregates that never reached it mean ballots the stream
+ * lost or counted twice. Logged as an error with a CloudWatch embedded metric, which the county's
+ * ClosingCountMismatch alarm watches; `npm run recount -- <campaign> --repair` then fixes the aggregates.
+ */
+function reportCountMismatch(
+  campaignId: string,
+  reportId: string,
+  closing: NonNullable<Extract<ExportOutcome, { outcome: 'exported' }>['closing']>,
+) {
+  logger.error('closing recount differs from the live aggregates; the report uses the recount', {
+    campaignId,
+    reportId,
+    ...closing.verification,
+    firstDifferences: closing.differences.slice(0, 5),
+    FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local',
+    [COUNT_MISMATCH_METRIC]: 1,
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRIC_NAMESPACE,
+          Dimensions: [['FunctionName']],
+          Metrics: [{ Name: COUNT_MISMATCH_METRIC, Unit: 'Count' }],
+        },
+      ],
+    },
+  });
 }
 
 let handler: ReturnType<typeof createExportHandler> | undefined;

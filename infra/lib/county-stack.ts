@@ -1,4 +1,6 @@
 // One county's isolated stack: its own table, buckets, secrets, event bus, API, functions and alarms.
+import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data/timing';
+import { COUNT_MISMATCH_METRIC, METRIC_NAMESPACE } from '@pingyi/reports/events';
 import { Annotations, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -101,7 +103,8 @@ export class CountyStack extends Stack {
       description: 'Pingyi: HTTP API and ballot pages',
       // 1 GB: server-rendered pages and zod validation are CPU-bound, and Lambda's CPU scales with memory
       memorySize: 1024,
-      timeout: Duration.seconds(10),
+      // A closing report waits this long (plus the campaign cache) for requests that may still accept a ballot.
+      timeout: Duration.millis(API_REQUEST_TIMEOUT_MS),
       logRetention,
       environment: {
         ...secretEnv,
@@ -303,6 +306,18 @@ export class CountyStack extends Stack {
       metric: exporter.metricErrors(sum),
       threshold: 1,
       description: 'An export run failed (it is retried; the next scheduled run tries again).',
+    });
+    add('ClosingCountMismatch', {
+      metric: new cloudwatch.Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: COUNT_MISMATCH_METRIC,
+        dimensionsMap: { FunctionName: exporter.functionName },
+        ...sum,
+      }),
+      threshold: 1,
+      description:
+        'A closing report found the live aggregates differing from the recount of the ballots (the report uses the ' +
+        'recount): run npm run recount -- <campaign> --repair.',
     });
     add('ExportFailures', {
       metric: this.export.failures.metricApproximateNumberOfMessagesVisible({

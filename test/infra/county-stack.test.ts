@@ -480,6 +480,12 @@ describe('alarms', () => {
     expect(alarmOn(t, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toHaveLength(2); // not archived, export
     expect(alarmOn(t, 'AWS/Lambda', 'Errors')).toHaveLength(2); // aggregate, export
     expect(alarmOn(g, 'AWS/S3', 'PutRequests')).toHaveLength(1); // failed batches (S3 destination)
+    // a closing report whose recount differs from the live count: the export's embedded metric
+    const [mismatch] = alarmOn(t, 'Pingyi', 'ClosingCountMismatch');
+    expect(mismatch?.Properties).toMatchObject({ Statistic: 'Sum', Threshold: 1 });
+    expect(mismatch?.Properties.Dimensions).toEqual([
+      { Name: 'FunctionName', Value: { Ref: expect.stringMatching(/^ExportFunction/) } },
+    ]);
   });
 
   it('notify the county alarm e-mail through one topic', () => {
@@ -533,7 +539,7 @@ describe('alarms', () => {
     );
     // the pattern admits every alarm the stack has, and no alarm of another county
     const names = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName);
-    expect(names).toHaveLength(11);
+    expect(names).toHaveLength(12);
     for (const name of names) expect(name).toMatch(new RegExp(`^Pingyi-${china.code}-[A-Za-z0-9]+$`));
     g.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {

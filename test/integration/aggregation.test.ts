@@ -2,8 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { createDocumentClient, type Db, ensureTable, readTally, toBallotItem } from '@pingyi/data';
-import { type CastBallot, tallyOf } from '@pingyi/domain';
+import {
+  type Cut,
+  createDocumentClient,
+  type Db,
+  ensureTable,
+  readConsistentCut,
+  readTally,
+  toBallotItem,
+} from '@pingyi/data';
+import { type CastBallot, type Tally, tallyOf } from '@pingyi/domain';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AggregateEvent, createAggregateHandler } from '../../functions/aggregate/handler.ts';
@@ -121,4 +129,82 @@ describe('aggregation under redelivery', () => {
     await handle(event('shard-a', a.slice(4))); // and a redelivered tail of one of them
     expect(await readTally(db, campaign)).toEqual(tallyOf([...a, ...b].map((r) => r.cast)));
   });
+
+  /** A handler whose every aggregate write is preceded by a reader's consistent cut (and may fail after `allowed`). */
+  function readBetweenWrites(campaign: string, cuts: Cut[], allowed = Number.POSITIVE_INFINITY) {
+    const client = createDocumentClient(config);
+    let left = allowed;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'UpdateItemCommand') return next(args);
+        // one read: the reader blocks the writer here, so reading again would see the same state
+        cuts.push(await readConsistentCut(db, campaign, { attempts: 1 }));
+        if (left-- <= 0) throw new Error('injected failure after partial writes');
+        return next(args);
+      },
+      { step: 'initialize', name: 'readBetweenWrites' },
+    );
+    return createAggregateHandler({ client, tableName: db.tableName });
+  }
+
+  /** Each cut is one of the allowed prefixes, or (only where `refusals` allows) refused as unsettled: never torn. */
+  function expectPrefixes(cuts: Cut[], prefixes: Tally[], refusals = false) {
+    expect(cuts.filter((c) => c.settled).length).toBeGreaterThan(0);
+    for (const cut of cuts) {
+      if (!refusals) expect(cut.settled).toBe(true);
+      if (!cut.settled) continue;
+      expect(prefixes.some((p) => JSON.stringify(sortKeys(p)) === JSON.stringify(sortKeys(cut.tally)))).toBe(
+        true,
+      );
+    }
+  }
+
+  it('reads whole batches only, with a reader between every two aggregate writes of a real batch', async () => {
+    const campaign = 'aaaa0004';
+    const first = records(campaign, 1, 20);
+    const second = records(campaign, 21, 45);
+    await createAggregateHandler(db)(event('shard-1', first));
+    const cuts: Cut[] = [];
+    expect((await readBetweenWrites(campaign, cuts)(event('shard-1', second))).batchItemFailures).toEqual([]);
+    const before = tallyOf(first.map((b) => b.cast));
+    const after = tallyOf([...first, ...second].map((b) => b.cast));
+    expectPrefixes(cuts, [before]);
+    expect(await readTally(db, campaign)).toEqual(after);
+  });
+
+  it('reads whole batches only while a batch fails half-way and its redelivery races the reader', async () => {
+    const campaign = 'aaaa0005';
+    const first = records(campaign, 1, 20);
+    const second = records(campaign, 21, 45);
+    const more = records(campaign, 46, 60);
+    await createAggregateHandler(db)(event('shard-1', first));
+    const cuts: Cut[] = [];
+    const failed = await readBetweenWrites(campaign, cuts, 4)(event('shard-1', second));
+    const [failure] = failed.batchItemFailures;
+    const from = second.findIndex((b) => b.record.dynamodb?.SequenceNumber === failure?.itemIdentifier);
+    expect(from).toBeGreaterThanOrEqual(0);
+    const before = tallyOf(first.map((b) => b.cast));
+    expectPrefixes(cuts, [before]);
+    // the redelivery starts at the failed record and carries more: each cut is before it, or all of it
+    const redelivery: Cut[] = [];
+    const retried = await readBetweenWrites(
+      campaign,
+      redelivery,
+    )(event('shard-1', [...second.slice(from), ...more]));
+    expect(retried.batchItemFailures).toEqual([]);
+    const after = tallyOf([...first, ...second, ...more].map((b) => b.cast));
+    // items the failed delivery wrote get a second write here: until the commit, a reader is refused there
+    expectPrefixes(redelivery, [before], true);
+    expect(await readTally(db, campaign)).toEqual(after);
+  });
 });
+
+/** Counts compare as data: key order and prototypes do not matter. */
+function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+  );
+}

@@ -1,7 +1,9 @@
 // The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { organizerAuth } from './auth.ts';
@@ -10,6 +12,7 @@ import {
   ApiError,
   MalformedBodyError,
   NotFoundError,
+  UnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.ts';
@@ -48,6 +51,10 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  // A ballot request that runs longer answers 503 and never 201: a closing report waits out this bound (and the
+  // campaign cache) before it recounts, as the API function's timeout bounds it on AWS.
+  app.use('/b/*', timeout(API_REQUEST_TIMEOUT_MS, new HTTPException(503, { message: 'request timeout' })));
+
   const auth = organizerAuth(deps.adminToken);
   app.use('/api/campaigns', auth);
   app.use('/api/campaigns/*', auth);
@@ -80,6 +87,9 @@ export function createApp(deps: AppDeps) {
       error = new MalformedBodyError('请求体不是有效的 JSON', undefined, { cause: error });
     }
     // The route validator refuses a body that is not JSON before any handler runs: answer in the same format.
+    if (error instanceof HTTPException && error.status === 503) {
+      error = new UnavailableError('系统繁忙，本次提交未完成，请稍后重试', undefined, { cause: error });
+    }
     if (error instanceof HTTPException && error.status === 415) {
       error = new UnsupportedMediaTypeError('请求体须为 JSON（Content-Type: application/json）', undefined, {
         cause: error,

@@ -2,9 +2,7 @@
 // and no read. Definitions never change; status and issued counts can be stale by at most `ttlMs`, except
 // that a code above the cached issued count triggers a fresh read, and this process forgets a campaign as soon
 // as it changes it. Another process (another Lambda container) sees a close within `ttlMs`.
-import { type CampaignRecord, type Db, getCampaign } from '@pingyi/data';
-
-export const CAMPAIGN_CACHE_MS = 2000;
+import { CAMPAIGN_CACHE_MS, type CampaignRecord, type Db, getCampaign } from '@pingyi/data';
 
 const cache = new Map<string, { record: CampaignRecord; at: number }>();
 const keyOf = (db: Db, id: string) => `${db.tableName}\u0000${id}`;

@@ -1,7 +1,8 @@
 // The api package: the Hono app and what the Lambda adapters and the local runtime need to run it.
 export { type App, createApp } from './app.tsx';
-export { CAMPAIGN_CACHE_MS, clearCampaignCache } from './campaign-cache.ts';
+export { clearCampaignCache } from './campaign-cache.ts';
 export { signCode, verifyCode } from './codes.ts';
 export type { AppDeps } from './deps.ts';
 export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
+export { type ResultsAnswer, readResults } from './routes/results.ts';
 export * from './runtime.ts';

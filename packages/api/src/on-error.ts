@@ -1,8 +1,8 @@
 // The one place an error becomes an HTTP status and the {"error": {code, message, issues?}} body.
-import { CampaignNotFoundError, CampaignStatusError } from '@pingyi/data';
+import { CampaignNotFoundError, CampaignStatusError, UnsettledAggregatesError } from '@pingyi/data';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ApiError, NotFoundError, StatusConflictError } from './errors.ts';
+import { type ApiError, NotFoundError, StatusConflictError, UnavailableError } from './errors.ts';
 import { logger } from './logger.ts';
 
 const statusByCode: Record<string, ContentfulStatusCode> = {
@@ -29,6 +29,9 @@ export function toApiError(error: unknown): unknown {
     return new StatusConflictError(
       `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”`,
     );
+  }
+  if (error instanceof UnsettledAggregatesError) {
+    return new UnavailableError('实时统计正在更新，请稍后刷新', undefined, { cause: error });
   }
   return error;
 }

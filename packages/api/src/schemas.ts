@@ -69,6 +69,25 @@ const QuestionResult = z
   })
   .openapi('QuestionResult');
 
+/** 计票核对 of a closing: the recount of the ballots, and how the live count compared with it. */
+export const Verification = z
+  .object({
+    ballots: z.number().int().openapi({ description: 'ballots recounted one by one' }),
+    live: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'ballots in the live count; null: no consistent read' }),
+    differences: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'counters that differ; 0 when they agree' }),
+    agreed: z.boolean(),
+    verifiedAt: z.string(),
+  })
+  .openapi('Verification');
+
 export const ResultsBody = z
   .object({
     campaignId: z.string(),
@@ -108,6 +127,27 @@ export const ResultsBody = z
       otherBest: z.array(z.object({ text: z.string(), count: z.number().int() })),
       otherWorst: z.array(z.object({ text: z.string(), count: z.number().int() })),
     }),
+    final: z.boolean().openapi({
+      description:
+        'true once the closing report exists: the counts are its verified recount and never change',
+    }),
+    settled: z.boolean().openapi({
+      description:
+        'true when the counts are a consistent cut read now; false when the aggregates were mid-update for ' +
+        'the whole read and this is the last consistent cut this server saw (asOf tells when)',
+    }),
+    verification: z
+      .object({
+        ballots: z.number().int(),
+        live: z.number().int().nullable(),
+        differences: z.number().int().nullable(),
+        agreed: z.boolean(),
+        verifiedAt: z.string(),
+      })
+      .optional()
+      .openapi({
+        description: 'a final answer: how the recount of the ballots compared with the live count',
+      }),
   })
   .openapi('Results');
 

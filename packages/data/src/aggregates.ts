@@ -8,7 +8,7 @@
 // without double counting. Why this over the alternatives: see docs/adr/0001-exact-aggregation.md.
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type CastBallot, type Counts, emptyTally, groupTally, type Tally, tallyOf } from '@pingyi/domain';
 import { type Db, queryAll } from './client.ts';
@@ -102,11 +102,141 @@ export async function readAggregateItems(db: Db, campaign: string): Promise<Reco
   });
 }
 
-/** The live tally of a campaign, read from its aggregates. */
-export async function readTally(db: Db, campaign: string): Promise<Tally> {
+/** Stream shard → padded sequence number: how far each shard's ballots are in a tally. */
+export type Marks = Record<string, string>;
+
+const NO_MARK = padSequence('0');
+
+function marksOf(item: Record<string, unknown> | undefined): Marks {
+  const marks: Marks = {};
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (name.startsWith(HIGH_WATER) && typeof value === 'string')
+      marks[name.slice(HIGH_WATER.length)] = value;
+  }
+  return marks;
+}
+
+/**
+ * An aggregate item as it was at the commit's marks: as stored when no shard is ahead; one write back when
+ * only its last write is ahead (counters minus that write's delta `d`, kept with the mark `pm` it replaced);
+ * undefined when it cannot be known (ahead on several shards, or more than one write ahead).
+ */
+export function itemAtCut(item: Record<string, unknown>, commit: Marks): Record<string, unknown> | undefined {
+  const marks = marksOf(item);
+  const behindCommit = (shard: string, mark: string) => commit[shard] !== undefined && mark <= commit[shard];
+  const ahead = Object.entries(marks).filter(([shard, mark]) => !behindCommit(shard, mark));
+  if (ahead.length === 0) return item;
+  const [[shard = ''] = []] = ahead;
+  const previous = item.pm;
+  const delta = item.d;
+  if (ahead.length > 1 || shard !== item.ds || typeof previous !== 'string' || typeof delta !== 'object') {
+    return undefined;
+  }
+  // Before its last write the item held this shard's records up to `pm` (none when `pm` is NO_MARK).
+  if (previous !== NO_MARK && !behindCommit(shard, previous)) return undefined;
+  const before: Record<string, unknown> = { ...item };
+  for (const [name, n] of Object.entries(delta as Record<string, number>)) {
+    const left = (before[name] as number) - n;
+    if (left === 0) delete before[name];
+    else before[name] = left;
+  }
+  return before;
+}
+
+/** A consistent cut of the aggregates, or why there is none (items that hold writes beyond the commit). */
+export type Cut =
+  | { settled: true; tally: Tally; marks: Marks }
+  | { settled: false; ahead: string[]; marks: Marks };
+
+/**
+ * The read protocol's check, pure. `commit` is the campaign's aggregate item read FIRST; `items` every other
+ * aggregate item, read after it. Each batch writes the campaign item last, after all its other items, so every
+ * item holds at least the batches up to the commit's marks; an item that holds more is taken back to the cut
+ * (itemAtCut) or the cut is refused. Why this cannot be torn: docs/adr/0001-exact-aggregation.md.
+ */
+export function cutOf(commit: Record<string, unknown> | undefined, items: Record<string, unknown>[]): Cut {
+  const marks = marksOf(commit);
   const tally = emptyTally();
-  for (const item of await readAggregateItems(db, campaign)) addAggregateItem(tally, item);
-  return tally;
+  if (commit) addAggregateItem(tally, commit);
+  const ahead: string[] = [];
+  const commitSk = aggregateKey('', { type: 'campaign' }).sk;
+  for (const item of items) {
+    if (item.sk === commitSk) continue;
+    const atCut = itemAtCut(item, marks);
+    if (atCut === undefined) ahead.push(String(item.sk));
+    else addAggregateItem(tally, { ...atCut, sk: item.sk });
+  }
+  return ahead.length === 0 ? { settled: true, tally, marks } : { settled: false, ahead, marks };
+}
+
+/** Where a cut's items come from: DynamoDB, or a scripted interleaving in a unit test. */
+export interface CutSource {
+  /** the campaign's aggregate item, strongly consistent */
+  commit(): Promise<Record<string, unknown> | undefined>;
+  /** every aggregate item of the campaign, strongly consistent, read after commit() */
+  items(): Promise<Record<string, unknown>[]>;
+}
+
+export function dynamoCutSource(db: Db, campaign: string): CutSource {
+  return {
+    async commit() {
+      const { Item } = await db.client.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: aggregateKey(campaign, { type: 'campaign' }),
+          ConsistentRead: true,
+        }),
+      );
+      return Item;
+    },
+    items: () => readAggregateItems(db, campaign),
+  };
+}
+
+export interface ReadCutOptions {
+  /** reads before giving up (default 8) */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reads a consistent cut: the commit first, then the items; when an item cannot be taken back to the commit
+ * (a batch is half-written, or a failed batch waits for its redelivery), reads again with a growing pause.
+ * Answers `settled: false` when the bounded attempts never settle; callers must not show that state.
+ */
+export async function readCut(source: CutSource, options: ReadCutOptions = {}): Promise<Cut> {
+  const attempts = options.attempts ?? 8;
+  const sleep = options.sleep ?? pause;
+  let cut: Cut = { settled: false, ahead: [], marks: {} };
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (attempt > 0) await sleep(Math.min(10 * 2 ** (attempt - 1), 400));
+    const commit = await source.commit();
+    cut = cutOf(commit, await source.items());
+    if (cut.settled) return cut;
+  }
+  return cut;
+}
+
+export const readConsistentCut = (db: Db, campaign: string, options?: ReadCutOptions) =>
+  readCut(dynamoCutSource(db, campaign), options);
+
+export class UnsettledAggregatesError extends Error {
+  override readonly name = 'UnsettledAggregatesError';
+  constructor(
+    readonly campaignId: string,
+    readonly ahead: string[],
+  ) {
+    super(`aggregates of ${campaignId} did not settle into a consistent cut (${ahead.length} item(s) ahead)`);
+  }
+}
+
+/** The live tally of a campaign as one consistent cut of its aggregates; throws when none could be read. */
+export async function readTally(db: Db, campaign: string, options?: ReadCutOptions): Promise<Tally> {
+  const cut = await readConsistentCut(db, campaign, options);
+  if (!cut.settled) throw new UnsettledAggregatesError(campaign, cut.ahead);
+  return cut.tally;
 }
 
 export const isCounter = (name: string) => name.startsWith(COUNTER);
@@ -194,13 +324,19 @@ async function applyUpdate(db: Db, update: PendingUpdate): Promise<number> {
     if (!first || !last) return attempt;
     const names: Record<string, string> = { '#hw': hwName };
     const values: Record<string, unknown> = { ':last': last.seq };
+    // `d` (this write's delta), `pm` (the mark it replaces) and `ds` (its shard) let a reader take the item back
+    // one write, to the campaign commit a concurrent batch has not reached yet (itemAtCut).
+    const delta = sumCounters(contributions);
+    const sets = ['#hw = :last', 'pm = if_not_exists(#hw, :none)', 'd = :delta', 'ds = :shard'];
+    values[':none'] = NO_MARK;
+    values[':delta'] = Object.fromEntries(delta);
+    values[':shard'] = update.shard;
     const adds: string[] = [];
-    [...sumCounters(contributions)].forEach(([name, n], i) => {
+    [...delta].forEach(([name, n], i) => {
       names[`#c${i}`] = name;
       values[`:c${i}`] = n;
       adds.push(`#c${i} :c${i}`);
     });
-    const sets = ['#hw = :last'];
     if (update.text !== undefined) {
       names['#text'] = 'text';
       values[':text'] = update.text;
@@ -241,29 +377,44 @@ async function applyUpdate(db: Db, update: PendingUpdate): Promise<number> {
 
 /**
  * Applies a batch of ballots to the aggregates: every aggregate item the batch touches gets at most one
- * update (more only when a redelivery overlaps it). Items are written with bounded concurrency; when some
- * fail, `failedFrom` is the lowest sequence number that contributed to a failed item, which is where the
- * stream must resume: items already written will skip what they hold.
+ * update (more only when a redelivery overlaps it). First every item but the campaign's, with bounded
+ * concurrency; then, for each campaign whose items are all stored, its campaign item: the batch's commit
+ * record, which readers read first (readCut). When something fails, `failedFrom` is the lowest sequence number
+ * that contributed to a failed item or to a campaign item left unwritten: the stream resumes there, and items
+ * already written skip what they hold.
  */
 export async function applyBallots(db: Db, ballots: StreamBallot[], concurrency = 8): Promise<ApplyResult> {
   const updates = plan(ballots);
+  const commitSk = aggregateKey('', { type: 'campaign' }).sk;
+  const isCommit = (u: PendingUpdate) => u.key.sk === commitSk;
   const result: ApplyResult = { writes: 0, items: updates.length, errors: [] };
+  const failedCampaigns = new Set<string>();
   let failed: Contribution | undefined;
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < updates.length) {
-      const update = updates[next++];
-      if (!update) return;
-      try {
-        result.writes += await applyUpdate(db, update);
-      } catch (error) {
-        result.errors.push(error);
-        const first = update.contributions[0];
-        if (first && (failed === undefined || first.seq < failed.seq)) failed = first;
+  const fail = (update: PendingUpdate) => {
+    failedCampaigns.add(update.key.pk);
+    const first = update.contributions[0];
+    if (first && (failed === undefined || first.seq < failed.seq)) failed = first;
+  };
+  async function run(queue: PendingUpdate[]): Promise<void> {
+    let next = 0;
+    async function worker(): Promise<void> {
+      while (next < queue.length) {
+        const update = queue[next++];
+        if (!update) return;
+        try {
+          result.writes += await applyUpdate(db, update);
+        } catch (error) {
+          result.errors.push(error);
+          fail(update);
+        }
       }
     }
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, updates.length) }, worker));
+  await run(updates.filter((u) => !isCommit(u)));
+  const commits = updates.filter(isCommit);
+  for (const commit of commits.filter((c) => failedCampaigns.has(c.key.pk))) fail(commit);
+  await run(commits.filter((c) => !failedCampaigns.has(c.key.pk)));
   if (failed) result.failedFrom = failed.sequenceNumber;
   return result;
 }

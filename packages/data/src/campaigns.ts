@@ -28,6 +28,8 @@ export interface CampaignRecord {
   updatedAt: string;
   /** codes issued per evaluator group */
   issued: Record<string, number>;
+  /** when it was last closed: the key of its closing tally (closing.ts) */
+  closedAt?: string;
 }
 
 export interface AuditEntry {
@@ -61,6 +63,7 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     issued: (item.issued as Record<string, number>) ?? {},
+    ...(typeof item.closedAt === 'string' ? { closedAt: item.closedAt } : {}),
   };
 }
 
@@ -171,7 +174,7 @@ export async function setCampaignStatus(
             Update: {
               TableName: db.tableName,
               Key: campaignKey(id),
-              UpdateExpression: 'SET #status = :to, updatedAt = :at',
+              UpdateExpression: `SET #status = :to, updatedAt = :at${status === 'closed' ? ', closedAt = :at' : ''}`,
               ConditionExpression: '#status = :from',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':to': status, ':from': current.status, ':at': at },
@@ -190,7 +193,7 @@ export async function setCampaignStatus(
     }
     throw error;
   }
-  return { ...current, status, updatedAt: at };
+  return { ...current, status, updatedAt: at, ...(status === 'closed' ? { closedAt: at } : {}) };
 }
 
 /** Reserves `count` serials for a group; returns the first and last (inclusive). */

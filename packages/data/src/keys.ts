@@ -10,6 +10,8 @@
 // | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <random id>          |
 // | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
+// | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
+// |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -22,6 +24,7 @@ export const CAMPAIGNS_INDEX = 'campaignsByCreation';
 export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REPORT_PREFIX = 'REPORT#';
+export const FINAL_PREFIX = 'FINAL#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -87,3 +90,20 @@ export const reportKey = (campaign: string, createdAt: string, report: string) =
   sk: `${REPORT_PREFIX}${createdAt}#${report}`,
 });
 export const reportsOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: REPORT_PREFIX });
+
+/**
+ * The tally a closing report was made from (a recount of the ballots), keyed by the closing's time: a campaign
+ * reopened and closed again gets a new one, and the old one no longer applies. The header is written last.
+ */
+export const finalTallyKey = (campaign: string, closedAt: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${FINAL_PREFIX}${closedAt}`,
+});
+export const finalTallyPartKey = (campaign: string, closedAt: string, report: string, part: number) => ({
+  pk: `C#${campaign}`,
+  sk: `${FINAL_PREFIX}${closedAt}#${report}#${String(part).padStart(4, '0')}`,
+});
+export const finalTallyPartsOf = (campaign: string, closedAt: string, report: string) => ({
+  pk: `C#${campaign}`,
+  skPrefix: `${FINAL_PREFIX}${closedAt}#${report}#`,
+});

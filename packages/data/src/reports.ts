@@ -1,6 +1,7 @@
 // Report repository: a report is listed only once all its files are stored, so a failed export lists nothing.
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
+import type { Verification } from './closing.ts';
 import { reportKey, reportsOf } from './keys.ts';
 
 export type ReportTrigger = 'schedule' | 'close' | 'manual';
@@ -24,6 +25,8 @@ export interface ReportRecord {
   /** fingerprint of the results it was made from: a scheduled export skips when nothing changed */
   fingerprint: string;
   files: ReportFile[];
+  /** a report of a closed campaign: how its recount compared with the live count */
+  verification?: Verification;
 }
 
 export async function putReport(db: Db, report: ReportRecord): Promise<void> {
@@ -54,5 +57,6 @@ export async function listReports(db: Db, campaign: string, limit = 50): Promise
     trigger: item.trigger as ReportTrigger,
     fingerprint: String(item.fingerprint),
     files: item.files as ReportFile[],
+    ...(item.verification ? { verification: item.verification as Verification } : {}),
   }));
 }

@@ -67,3 +67,28 @@ export function tallyOf(ballots: Iterable<CastBallot>): Tally {
   for (const ballot of ballots) addBallot(tally, ballot);
   return tally;
 }
+
+/** A tally from its JSON form (a stored final tally), rebuilt on maps without a prototype; non-numbers dropped. */
+export function tallyFromJson(value: unknown): Tally {
+  const tally = emptyTally();
+  const object = (v: unknown): Record<string, unknown> =>
+    v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  const copyCounts = (from: unknown, to: Counts) => {
+    for (const [key, n] of Object.entries(object(from))) if (typeof n === 'number') to[key] = n;
+  };
+  const json = object(value);
+  copyCounts(json.ballots, tally.ballots);
+  for (const [subject, byGroup] of Object.entries(object(json.subjects))) {
+    for (const [group, counts] of Object.entries(object(byGroup))) {
+      const target = groupTally(tally, subject, group);
+      const { questions, comments } = object(counts);
+      if (typeof comments === 'number') target.comments = comments;
+      for (const [question, options] of Object.entries(object(questions)))
+        copyCounts(options, (target.questions[question] ??= dictionary()));
+    }
+  }
+  const matters = object(json.matters);
+  for (const side of ['best', 'worst', 'otherBest', 'otherWorst'] as const)
+    copyCounts(matters[side], tally.matters[side]);
+  return tally;
+}

@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   s3Endpoint?: string;
   s3Dir?: string;
   bucket?: string;
+  /** how long a closing report waits for the live aggregates to reach its recount (default 60 s) */
+  closingWaitMs?: number;
   /** run the scheduled export this often; never when omitted */
   exportIntervalMs?: number;
   tableName: string;
@@ -69,7 +71,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const db: Db = { client: createDocumentClient(clientConfig), tableName: opts.tableName };
     const now = opts.now ?? (() => new Date());
     const reports = { s3: createS3Client(LOCAL_REGION, s3Endpoint), bucket };
-    const exportHandler = createExportHandler(db, reports, now);
+    const exportHandler = createExportHandler(
+      db,
+      reports,
+      now,
+      opts.closingWaitMs === undefined ? {} : { closing: { maxWaitMs: opts.closingWaitMs } },
+    );
     // Locally an export request runs in the background, as the export Lambda would after EventBridge.
     const inFlight = new Set<Promise<unknown>>();
     const track = (work: Promise<unknown>) => {

@@ -1,4 +1,5 @@
 // What a result row says, once: labels and values shared by the Excel, CSV and 公示 renderings.
+import type { Verification } from '@pingyi/data';
 import {
   type Campaign,
   kindOf,
@@ -79,4 +80,14 @@ export function formatTime(iso: string, timeZone: string): string {
     minute: '2-digit',
     hour12: false,
   }).format(new Date(iso));
+}
+
+/** 计票核对: what a closing report says about its count, on the cover and the 公示 page. */
+export function verificationText(v: Verification): string {
+  if (v.agreed) return `逐票复核 ${v.ballots} 张，与实时统计一致`;
+  const live =
+    v.live === null
+      ? '实时统计未能给出一致的读数'
+      : `实时统计为 ${v.live} 张，有 ${v.differences} 项计数与复核不一致`;
+  return `逐票复核 ${v.ballots} 张；${live}，本报告以逐票复核结果为准`;
 }

@@ -13,3 +13,7 @@ export interface ExportRequestedDetail {
 
 /** How the API hands an export to the export function. */
 export type RequestExport = (detail: ExportRequestedDetail) => Promise<void>;
+
+/** The embedded metric the export logs when a closing recount differs from the live count (alarmed in infra). */
+export const METRIC_NAMESPACE = 'Pingyi';
+export const COUNT_MISMATCH_METRIC = 'ClosingCountMismatch';

@@ -7,6 +7,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   ballotsOf,
+  type CampaignRecord,
+  type ClosingTally,
+  type CounterDifference,
   type Db,
   listComments,
   listReports,
@@ -14,10 +17,15 @@ import {
   type ReportFile,
   type ReportRecord,
   type ReportTrigger,
+  readFinalTally,
   readTally,
   requireCampaign,
+  storeFinalTally,
+  type Verification,
+  type VerifyClosingOptions,
+  verifyClosingTally,
 } from '@pingyi/data';
-import { computeResults, type Results } from '@pingyi/domain';
+import { computeResults, type Results, type Tally } from '@pingyi/domain';
 import { fileStem } from './columns.ts';
 import { rawBallotCsv, renderResultsCsv } from './csv.ts';
 import { contentDisposition, type ReportStore } from './links.ts';
@@ -32,10 +40,19 @@ export interface ExportRequest {
   /** also export every ballot, anonymized (on demand only) */
   raw?: boolean;
   now: Date;
+  /** the clock while the export runs (a closing export waits); `now` throughout when omitted */
+  clock?: () => Date;
+  /** how a closing export waits and compares (tests shorten the comparison, never the acceptance window) */
+  closing?: Pick<VerifyClosingOptions, 'maxWaitMs' | 'pollMs' | 'sleep'>;
 }
 
 export type ExportOutcome =
-  | { outcome: 'exported'; report: ReportRecord }
+  /** `closing` when this export made the closing tally: how the recount compared with the live count */
+  | {
+      outcome: 'exported';
+      report: ReportRecord;
+      closing?: Pick<ClosingTally, 'verification' | 'differences'>;
+    }
   | { outcome: 'unchanged'; reportId: string };
 
 const CONTENT_TYPES = {
@@ -124,15 +141,41 @@ async function putRawBallots(
   return { format: 'raw-csv', name, key, size, sha256: hash.digest('hex') };
 }
 
+/** The count a report is made from: a consistent cut while open; the verified closing tally once closed. */
+interface ReportTally {
+  tally: Tally;
+  /** set once the campaign is closed: the recount's verification (closing.ts) */
+  verification?: Verification;
+  /** a closing tally this export made, to store once the report is listed */
+  newFinal?: { closedAt: string; differences: CounterDifference[] };
+}
+
+async function reportTally(db: Db, record: CampaignRecord, request: ExportRequest): Promise<ReportTally> {
+  if (record.status !== 'closed') return { tally: await readTally(db, record.id, { attempts: 20 }) };
+  const closedAt = record.closedAt ?? record.updatedAt;
+  const final = await readFinalTally(db, record.id, closedAt);
+  if (final) return { tally: final.tally, verification: final.verification };
+  const closing = await verifyClosingTally(db, record.id, closedAt, {
+    now: request.clock ?? (() => request.now),
+    ...request.closing,
+  });
+  return {
+    tally: closing.tally,
+    verification: closing.verification,
+    newFinal: { closedAt, differences: closing.differences },
+  };
+}
+
 export async function runExport(db: Db, store: ReportStore, request: ExportRequest): Promise<ExportOutcome> {
   const record = await requireCampaign(db, request.campaignId);
   const campaign = record.definition;
+  const counted = await reportTally(db, record, request);
   const results = computeResults({
     campaignId: record.id,
     campaign,
     status: record.status,
-    asOf: request.now.toISOString(),
-    tally: await readTally(db, record.id),
+    asOf: counted.verification?.verifiedAt ?? request.now.toISOString(),
+    tally: counted.tally,
     issued: record.issued,
   });
   const fingerprint = fingerprintOf(results);
@@ -147,16 +190,22 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
     if (texts.length > 0) comments[subject.id] = texts;
   }
 
+  const verified = counted.verification ? { verification: counted.verification } : {};
   const id = request.reportId ?? randomUUID();
   const prefix = `campaigns/${record.id}/reports/${id}`;
   const stamp = results.asOf.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
   const stem = `${fileStem(campaign)}-评议结果-${stamp}`;
   const files: ReportFile[] = [];
   files.push(
-    await putFile(store, `${prefix}/results.xlsx`, await renderWorkbook({ campaign, results, comments }), {
-      format: 'xlsx',
-      name: `${stem}.xlsx`,
-    }),
+    await putFile(
+      store,
+      `${prefix}/results.xlsx`,
+      await renderWorkbook({ campaign, results, comments, ...verified }),
+      {
+        format: 'xlsx',
+        name: `${stem}.xlsx`,
+      },
+    ),
   );
   files.push(
     await putFile(store, `${prefix}/results.csv`, Buffer.from(renderResultsCsv(campaign, results), 'utf8'), {
@@ -165,10 +214,15 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
     }),
   );
   files.push(
-    await putFile(store, `${prefix}/notice.html`, Buffer.from(renderNotice(campaign, results), 'utf8'), {
-      format: 'html',
-      name: `${fileStem(campaign)}-评议结果公示-${stamp}.html`,
-    }),
+    await putFile(
+      store,
+      `${prefix}/notice.html`,
+      Buffer.from(renderNotice(campaign, results, counted.verification), 'utf8'),
+      {
+        format: 'html',
+        name: `${fileStem(campaign)}-评议结果公示-${stamp}.html`,
+      },
+    ),
   );
   if (request.raw) {
     files.push(
@@ -189,7 +243,19 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
     trigger: request.trigger,
     fingerprint,
     files,
+    ...(counted.verification ? { verification: counted.verification } : {}),
   };
   await putReport(db, report);
+  // Listed first, final second: a results answer that says `final` always has its report to download.
+  if (counted.newFinal && counted.verification) {
+    await storeFinalTally(db, record.id, {
+      reportId: id,
+      closedAt: counted.newFinal.closedAt,
+      tally: counted.tally,
+      verification: counted.verification,
+    });
+    const closing = { verification: counted.verification, differences: counted.newFinal.differences };
+    return { outcome: 'exported', report, closing };
+  }
   return { outcome: 'exported', report };
 }

@@ -42,5 +42,11 @@ export async function reportLinks(store: ReportStore, report: ReportRecord) {
       ),
     })),
   );
-  return { id: report.id, createdAt: report.createdAt, trigger: report.trigger, files };
+  return {
+    id: report.id,
+    createdAt: report.createdAt,
+    trigger: report.trigger,
+    files,
+    ...(report.verification ? { verification: report.verification } : {}),
+  };
 }

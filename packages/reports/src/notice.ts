@@ -1,8 +1,16 @@
 // The 公示 page: a self-contained printable HTML notice of what may be published. No comments, no free texts,
 // no rule consequences, and no rates for a subject with fewer valid ballots than the campaign's minimum.
+import type { Verification } from '@pingyi/data';
 import { type Campaign, type Results, rankScores, type SubjectResult } from '@pingyi/domain';
 import * as echarts from 'echarts';
-import { formatTime, hasNeutral, percentText, rankedSubjects, scoreText } from './columns.ts';
+import {
+  formatTime,
+  hasNeutral,
+  percentText,
+  rankedSubjects,
+  scoreText,
+  verificationText,
+} from './columns.ts';
 
 const FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif';
 
@@ -56,7 +64,7 @@ function rateCells(campaign: Campaign, s: SubjectResult, neutral: boolean): stri
   return cells.map((c) => `<td class="num">${c}</td>`).join('');
 }
 
-export function renderNotice(campaign: Campaign, results: Results): string {
+export function renderNotice(campaign: Campaign, results: Results, verification?: Verification): string {
   const asOf = formatTime(results.asOf, campaign.timezone);
   const sections = campaign.subjectKinds.map((kind) => {
     const neutral = hasNeutral(campaign, kind.id);
@@ -118,7 +126,9 @@ section{break-inside:avoid-page}footer{margin-top:28px;text-align:right}.hint{fo
 @media print{body{padding:0}h2{break-after:avoid}}
 </style></head><body>
 <h1>${escapeHtml(campaign.title)}<br>评议结果公示</h1>
-<p class="meta">统计截至 ${escapeHtml(asOf)} · 收回评议表 ${results.ballots} 份</p>
+<p class="meta">统计截至 ${escapeHtml(asOf)} · 收回评议表 ${results.ballots} 份</p>${
+    verification ? `\n<p class="meta">计票核对：${escapeHtml(verificationText(verification))}</p>` : ''
+  }
 <p class="lead">根据评议工作安排，现将评议结果予以公示。满意率、不满意率按有效票计算（“不了解”不计入有效票）；综合得分按各评议人类别的权重加权。</p>
 ${sections.join('\n')}
 ${matters}

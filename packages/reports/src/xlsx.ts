@@ -1,4 +1,5 @@
 // The Excel report organizers print for the meeting: cover, one sheet per subject kind, items, matters, comments.
+import type { Verification } from '@pingyi/data';
 import type { Campaign, Results } from '@pingyi/domain';
 import ExcelJS from 'exceljs';
 import {
@@ -10,6 +11,7 @@ import {
   questionRows,
   rankedSubjects,
   STATUS_LABELS,
+  verificationText,
 } from './columns.ts';
 
 export interface WorkbookInput {
@@ -17,6 +19,8 @@ export interface WorkbookInput {
   results: Results;
   /** subject id → comment texts; organizer-only */
   comments: Record<string, string[]>;
+  /** a closing report's count check */
+  verification?: Verification;
 }
 
 const PERCENT = '0.00%';
@@ -106,7 +110,12 @@ function formatColumns(sheet: ExcelJS.Worksheet, from: number, columns: Record<n
   }
 }
 
-export async function renderWorkbook({ campaign, results, comments }: WorkbookInput): Promise<Buffer> {
+export async function renderWorkbook({
+  campaign,
+  results,
+  comments,
+  verification,
+}: WorkbookInput): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Pingyi 评议';
   workbook.created = new Date(results.asOf);
@@ -125,6 +134,7 @@ export async function renderWorkbook({ campaign, results, comments }: WorkbookIn
     ['活动状态', STATUS_LABELS[results.status]],
     ['统计截至', asOf],
     ['收回评议表', results.ballots],
+    ...(verification ? [['计票核对', verificationText(verification)] as [string, string]] : []),
   ];
   cover.addRow(['评议结果报告']).font = { bold: true, size: 18 };
   cover.addRow([]);

@@ -5,7 +5,7 @@ import { listReports, requireCampaign } from '@pingyi/data';
 import { reportLinks } from '@pingyi/reports/links';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
-import { CampaignParams, errorResponse, json, organizerErrors } from '../schemas.ts';
+import { CampaignParams, errorResponse, json, organizerErrors, Verification } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
 const tags = ['reports'];
@@ -29,6 +29,9 @@ const ReportList = z
           url: z.string().openapi({ description: 'presigned GET, valid for at most 15 minutes' }),
         }),
       ),
+      verification: Verification.optional().openapi({
+        description: 'a report of a closed campaign: made from the recount; how the live count compared',
+      }),
     }),
   )
   .openapi('Reports');

@@ -1,7 +1,15 @@
-// Live results for organizers: read from the aggregates, computed by the domain's results math.
+// Results for organizers: a consistent cut of the live aggregates, or the verified tally once a closing report exists.
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { readTally, requireCampaign } from '@pingyi/data';
-import { computeResults } from '@pingyi/domain';
+import {
+  type CampaignRecord,
+  type Db,
+  readConsistentCut,
+  readFinalTally,
+  requireCampaign,
+  UnsettledAggregatesError,
+  type Verification,
+} from '@pingyi/data';
+import { computeResults, type Results, type Tally } from '@pingyi/domain';
 import type { AppDeps } from '../deps.ts';
 import { CampaignParams, errorResponse, json, organizerErrors, ResultsBody } from '../schemas.ts';
 
@@ -11,30 +19,78 @@ const results = createRoute({
   operationId: 'getResults',
   tags: ['results'],
   security: [{ organizer: [] }],
-  summary: '实时评议结果',
+  summary: '评议结果（实时一致读数；结束后为复核定稿）',
   request: { params: CampaignParams },
   responses: {
-    200: json(ResultsBody, 'results as of now'),
+    200: json(ResultsBody, 'results: one consistent count'),
     ...organizerErrors,
     404: errorResponse('no such campaign'),
+    503: errorResponse('the live aggregates were mid-update throughout the read and no earlier cut is known'),
   },
 });
+
+export type ResultsAnswer = Results & { final: boolean; settled: boolean; verification?: Verification };
+
+/**
+ * The last consistent live answer per campaign in this process: shown (with `settled: false` and its own asOf)
+ * when a read cannot settle, so a failed batch awaiting redelivery never shows a torn count.
+ */
+const lastSettled = new Map<string, ResultsAnswer>();
+
+function remember(key: string, answer: ResultsAnswer) {
+  if (lastSettled.size > 500) lastSettled.clear();
+  lastSettled.set(key, answer);
+}
+
+function answer(
+  record: CampaignRecord,
+  tally: Tally,
+  asOf: string,
+  extra: Pick<ResultsAnswer, 'final' | 'settled' | 'verification'>,
+): ResultsAnswer {
+  const computed = computeResults({
+    campaignId: record.id,
+    campaign: record.definition,
+    status: record.status,
+    asOf,
+    tally,
+    issued: record.issued,
+  });
+  return { ...computed, ...extra };
+}
+
+/** The results of a campaign as one consistent count (what the API, the console and the dashboard show). */
+export async function readResults(db: Db, id: string, now: Date): Promise<ResultsAnswer> {
+  const record = await requireCampaign(db, id);
+  if (record.status === 'closed') {
+    const final = await readFinalTally(db, id, record.closedAt ?? record.updatedAt);
+    if (final) {
+      const { verification } = final;
+      return answer(record, final.tally, verification.verifiedAt, {
+        final: true,
+        settled: true,
+        verification,
+      });
+    }
+  }
+  const key = `${db.tableName}\u0000${id}`;
+  const cut = await readConsistentCut(db, id);
+  if (cut.settled) {
+    const live = answer(record, cut.tally, now.toISOString(), { final: false, settled: true });
+    remember(key, live);
+    return live;
+  }
+  const previous = lastSettled.get(key);
+  if (!previous) throw new UnsettledAggregatesError(id, cut.ahead);
+  // Same counts as then; the record's status and issued codes are today's.
+  return { ...previous, status: record.status, settled: false };
+}
 
 export function resultRoutes(deps: AppDeps) {
   const app = new OpenAPIHono();
   app.openapi(results, async (c) => {
     const { id } = c.req.valid('param');
-    const record = await requireCampaign(deps.db, id);
-    const tally = await readTally(deps.db, id);
-    const body = computeResults({
-      campaignId: id,
-      campaign: record.definition,
-      status: record.status,
-      asOf: deps.now().toISOString(),
-      tally,
-      issued: record.issued,
-    });
-    return c.json(body, 200);
+    return c.json(await readResults(deps.db, id, deps.now()), 200);
   });
   return app;
 }
