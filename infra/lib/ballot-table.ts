@@ -32,12 +32,13 @@ export class BallotTable extends Construct {
 
   constructor(scope: Construct, id: string, props: BallotTableProps) {
     super(scope, id);
-    const { partitionKey, sortKey, indexes, streamViewType } = tableDefinition;
+    const { partitionKey, sortKey, indexes, streamViewType, timeToLiveAttribute } = tableDefinition;
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: attribute(partitionKey),
       sortKey: attribute(sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       stream: streamViews[streamViewType],
+      timeToLiveAttribute,
       pointInTimeRecoverySpecification: {
         pointInTimeRecoveryEnabled: true,
         recoveryPeriodInDays: props.backupDays,

@@ -30,6 +30,10 @@ export const SCALE = {
   killRounds: SOAK ? 3 : 1,
   /** generated ballot bodies, and as many generated campaign files */
   fuzzRuns: SOAK ? 10_000 : 1_000,
+  /** generated open-channel floods (each a campaign with its own quota, up to 40 steps of requests) */
+  floodRuns: SOAK ? 200 : 20,
+  /** generated campaigns of 100–2,000 subjects with ballots of up to 300 comments */
+  largeBallotRuns: SOAK ? 40 : 5,
 };
 
 /** Per test: the project's 10 minutes in CI, an hour at full scale on a busy 2-core machine. A bound only. */

@@ -24,3 +24,20 @@ describe('QR codes', () => {
     expect(verifyCode(secret, '!'.repeat(TOKEN_LENGTH))).toBeUndefined();
   });
 });
+
+describe('one spelling per code', () => {
+  /** The four tokens that differ only in the 2 unused bits of the last character (the printed one first). */
+  const spellings = (token: string) => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1) ?? '');
+    return [0, 1, 2, 3].map((bits) => `${token.slice(0, -1)}${alphabet[(last & ~3) | bits]}`);
+  };
+
+  it('accepts the printed spelling only, not the three that decode to the same bytes', () => {
+    const token = signCode(secret, { campaign: '0a1b2c3d', groupIndex: 1, serial: 42 });
+    const all = spellings(token);
+    expect(all).toContain(token);
+    expect(new Set(all.map((t) => Buffer.from(t, 'base64url').toString('hex'))).size).toBe(1);
+    expect(all.filter((t) => verifyCode(secret, t) !== undefined)).toEqual([token]);
+  });
+});

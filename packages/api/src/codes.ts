@@ -3,6 +3,9 @@
 // Layout (20 bytes → 27 base64url characters, so https://<typical domain>/b/<token> stays ≤ 60 characters):
 //   4 bytes campaign id (8 hex) | 1 byte group index | 3 bytes serial | 12 bytes HMAC-SHA256 (96 bits)
 // Serial 0 is the open link of an `open` group; codes of `token` and `paper` groups start at 1.
+// 20 bytes fill 26 2/3 base64url characters: the last character carries 2 unused bits, so four spellings decode to
+// the same bytes. Only the spelling we print (unused bits zero) is a code; the others are refused as forged, so a
+// code, its ballot key and the open link's cookie path each have exactly one form.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const TOKEN_LENGTH = 27;
@@ -38,7 +41,7 @@ export function signCode(secret: Buffer, claims: CodeClaims): string {
 export function verifyCode(secret: Buffer, token: string): CodeClaims | undefined {
   if (token.length !== TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
   const bytes = Buffer.from(token, 'base64url');
-  if (bytes.length !== 8 + MAC_BYTES) return undefined;
+  if (bytes.length !== 8 + MAC_BYTES || bytes.toString('base64url') !== token) return undefined;
   const payload = bytes.subarray(0, 8);
   if (!timingSafeEqual(bytes.subarray(8), mac(secret, payload))) return undefined;
   return {

@@ -1,8 +1,9 @@
 // One ballot per device on an open link: a signed cookie, set when the device's ballot is stored.
 //
-// Value: `<tag>.<mac>`. The tag is a keyed digest of the submission id, so a retry of the same submission
-// (its answer was lost) is recognised and answered with the original receipt; the cookie does not hold the
-// submission id itself. The mac binds the tag to the campaign and group, so a cookie cannot be forged or moved.
+// Value: `<tag>.<mac>`. The tag is a keyed digest of the stored ballot's submission id (the client's, or the one the
+// server made when the client sent none), so a retry of the same submission (its answer was lost) is recognised and
+// answered with the original receipt, and nothing else is; the cookie does not hold the submission id itself. The
+// mac binds the tag to the campaign and group, so a cookie cannot be forged or moved.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -58,7 +59,11 @@ export function isSameSubmission(
   mark: { tag: string },
   submissionId: unknown,
 ): boolean {
-  return typeof submissionId === 'string' && equal(mark.tag, tagOf(secret, link, submissionId));
+  return (
+    typeof submissionId === 'string' &&
+    submissionId !== '' &&
+    equal(mark.tag, tagOf(secret, link, submissionId))
+  );
 }
 
 export function setDeviceMark(secret: Buffer, link: OpenLink, c: Context, submissionId: string, now: Date) {

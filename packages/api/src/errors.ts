@@ -58,6 +58,17 @@ export class UnsupportedMediaTypeError extends ApiError {
 export class RateLimitedError extends ApiError {
   readonly code = 'rate_limited';
 }
+/** The open channel's quota for one source in the current window is used up (see voting.ts). */
+export class QuotaExceededError extends ApiError {
+  readonly code = 'quota_exceeded';
+  constructor(
+    message: string,
+    /** until the window ends */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
 export class UnavailableError extends ApiError {
   readonly code = 'unavailable';
 }

@@ -1,5 +1,10 @@
 // The one place an error becomes an HTTP status and the {"error": {code, message, issues?}} body.
-import { CampaignNotFoundError, CampaignStatusError, UnsettledAggregatesError } from '@pingyi/data';
+import {
+  CampaignNotFoundError,
+  CampaignStatusError,
+  CommentsNotStoredError,
+  UnsettledAggregatesError,
+} from '@pingyi/data';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiError, NotFoundError, StatusConflictError, UnavailableError } from './errors.ts';
@@ -17,21 +22,34 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  quota_exceeded: 429,
   unavailable: 503,
 };
 
-const statusLabels: Record<string, string> = { draft: '草稿', open: '进行中', closed: '已结束' };
+const statusLabels: Record<string, string> = {
+  draft: '草稿',
+  open: '进行中',
+  closed: '已结束',
+  reopened: '重新开放',
+};
 
 /** Turns errors from the packages below into API errors; anything else stays as it is (a 500). */
 export function toApiError(error: unknown): unknown {
   if (error instanceof CampaignNotFoundError) return new NotFoundError('未找到该评议活动');
   if (error instanceof CampaignStatusError) {
+    const reopen = error.status === 'closed' ? '（已结束的评议活动只能由县级管理员说明理由后重新开放）' : '';
     return new StatusConflictError(
-      `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”`,
+      `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”${reopen}`,
     );
   }
   if (error instanceof UnsettledAggregatesError) {
     return new UnavailableError('实时统计正在更新，请稍后刷新', undefined, { cause: error });
+  }
+  // The ballot is stored; a retry with the same submission id (the page sends one by itself) stores the rest.
+  if (error instanceof CommentsNotStoredError) {
+    return new UnavailableError('提交尚未全部完成，请再提交一次（不会重复计票）', undefined, {
+      cause: error,
+    });
   }
   return error;
 }
@@ -40,10 +58,13 @@ export function statusOf(error: ApiError): ContentfulStatusCode {
   return statusByCode[error.code] ?? 400;
 }
 
+/** An error answer lists at most this many issues, and says how many there were: a hostile body stays a short answer. */
+export const MAX_ISSUES = 50;
+
 export function errorBody(error: ApiError) {
-  return {
-    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
-  };
+  const issues = error.issues;
+  const listed = issues ? { issues: issues.slice(0, MAX_ISSUES), issueCount: issues.length } : {};
+  return { error: { code: error.code, message: error.message, ...listed } };
 }
 
 export const internalErrorBody = { error: { code: 'internal', message: '服务器内部错误，请稍后重试' } };

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, sourceAddress, sourceKey } from './rate-limit.ts';
+import { RateLimiter, sourceAddress, sourceKey, sourceOf } from './rate-limit.ts';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 2, 2, 0, 0) + seconds * 1000);
 
@@ -57,5 +57,30 @@ describe('request source', () => {
     expect(key).not.toBe(
       sourceKey(Buffer.from('another-secret-another-secret-0000'), '0a1b2c3d', '203.0.113.7'),
     );
+  });
+});
+
+describe('one source per network', () => {
+  it('keeps IPv4 addresses, and counts an IPv4-mapped IPv6 address as its IPv4 address', () => {
+    expect(sourceOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(sourceOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(sourceOf('::ffff:cb00:7107')).toBe('203.0.113.7');
+  });
+
+  it('counts every address of one IPv6 /64 as one source', () => {
+    expect(sourceOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(sourceOf('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(sourceOf('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(sourceOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+
+  it('counts 127.0.0.1 and ::1 as one source: the same machine', () => {
+    expect(sourceOf('127.0.0.1')).toBe('loopback');
+    expect(sourceOf('::1')).toBe('loopback');
+    expect(sourceOf('::ffff:127.0.0.1')).toBe('loopback');
+  });
+
+  it('passes anything else through unchanged', () => {
+    expect(sourceOf('unknown')).toBe('unknown');
   });
 });

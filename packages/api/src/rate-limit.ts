@@ -1,9 +1,11 @@
-// Per-source rate limit of open-link submits: a token bucket per (campaign, source), in this process's memory.
+// Where an open-link submit comes from, and the per-container flood brake in front of the open channel's quota.
 //
-// On Lambda each warm container keeps its own buckets, so the effective limit is this one times the number of
-// containers serving a burst; it slows a flood from one address, it is not an exact quota. Sources are kept as
-// keyed digests, never as addresses.
+// The quota itself (ballots per source per window, exact across every container) lives in the table: see
+// packages/data/src/quotas.ts and voting.ts. The brake here is a token bucket per (campaign, source) in this process's
+// memory, before any read or parse: it keeps one address from hammering the table, and it is set well above any
+// quota so that it never decides for an honest voter. Sources are kept as keyed digests, never as addresses.
 import { createHmac } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Context } from 'hono';
 
 export interface RateLimit {
@@ -14,10 +16,10 @@ export interface RateLimit {
 }
 
 /**
- * A whole office or village behind one NAT address, or a carrier-grade NAT shared by thousands, must still get
- * through when a link is passed around a WeChat group: 60 at once, then one every two seconds.
+ * Attempts, not ballots: 120 at once, then two a second, per container. A meeting hall behind one address sends
+ * a burst when a link is passed around a WeChat group; the campaign's quota, not this, decides how many count.
  */
-export const OPEN_LINK_LIMIT: RateLimit = { burst: 60, perMinute: 30 };
+export const OPEN_LINK_LIMIT: RateLimit = { burst: 120, perMinute: 120 };
 
 const MAX_SOURCES = 50_000;
 
@@ -80,12 +82,49 @@ interface SourceBindings {
  */
 export function sourceAddress(c: Context): string {
   const env = (c.env ?? {}) as SourceBindings;
-  return (
+  return sourceOf(
     env.requestContext?.http?.sourceIp ??
-    env.requestContext?.identity?.sourceIp ??
-    env.incoming?.socket?.remoteAddress ??
-    'unknown'
+      env.requestContext?.identity?.sourceIp ??
+      env.incoming?.socket?.remoteAddress ??
+      'unknown',
   );
+}
+
+/** The eight 16-bit groups of an IPv6 address (an IPv4 tail becomes the last two); undefined if it is not one. */
+function ipv6Groups(address: string): number[] | undefined {
+  const plain = address.split('%')[0] ?? '';
+  if (!isIPv6(plain)) return undefined;
+  const part = (text: string) =>
+    text === ''
+      ? []
+      : text.split(':').flatMap((group) => {
+          if (!group.includes('.')) return [Number.parseInt(group, 16)];
+          const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        });
+  const [head = '', tail] = plain.split('::');
+  const left = part(head);
+  const right = tail === undefined ? [] : part(tail);
+  return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * One source per network, as far as an address can tell: IPv4 as it is (an IPv4-mapped IPv6 address is the same
+ * IPv4 address); IPv6 by its /64 prefix, since one phone or home gets a whole /64 and picks new addresses in it at
+ * will; the loopback addresses of IPv4 and IPv6 as one source (the same machine).
+ */
+export function sourceOf(address: string): string {
+  if (isIPv4(address)) return address.startsWith('127.') ? 'loopback' : address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return sourceOf([groups[6] ?? 0, groups[7] ?? 0].flatMap((g) => [g >> 8, g & 0xff]).join('.'));
+  }
+  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return 'loopback';
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 /** A keyed digest of the source: the limiter's memory never holds an address. */

@@ -17,7 +17,11 @@ export const ErrorBody = z
     error: z.object({
       code: z.string(),
       message: z.string(),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      issues: z
+        .array(z.object({ path: z.string(), message: z.string() }))
+        .optional()
+        .openapi({ description: 'what to fix, at most 50' }),
+      issueCount: z.number().int().optional().openapi({ description: 'how many issues there were in all' }),
     }),
   })
   .openapi('Error');

@@ -1,12 +1,43 @@
-// Voting: from a scanned code to a counted ballot. One campaign read, one conditional write.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { type CampaignRecord, castBallot, codeBallot, hasVoted, openBallot } from '@pingyi/data';
-import { Ballot, type BallotIssue, checkBallot, type Group, windowState } from '@pingyi/domain';
+// Voting: from a scanned code to a counted ballot. One campaign read (usually cached), one conditional write; on an
+// open link also one quota counter, shared by every container.
+import { randomBytes } from 'node:crypto';
+import {
+  type CampaignRecord,
+  type CastInput,
+  type CastOutcome,
+  CommentsNotStoredError,
+  castBallot,
+  codeBallot,
+  countQuotaRefusal,
+  hasVoted,
+  openBallot,
+  type QuotaSlot,
+  releaseQuotaSlot,
+  storedOutcome,
+  takeQuotaSlot,
+} from '@pingyi/data';
+import {
+  Ballot,
+  type BallotIssue,
+  checkBallot,
+  type Group,
+  openChannelQuota,
+  quotaWindow,
+  windowState,
+} from '@pingyi/domain';
 import type { z } from 'zod';
 import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';
 import type { AppDeps } from './deps.ts';
-import { CodeUsedError, ForgedCodeError, type Issue, NotOpenError, ValidationError } from './errors.ts';
+import {
+  CodeUsedError,
+  ForgedCodeError,
+  type Issue,
+  NotOpenError,
+  QuotaExceededError,
+  ValidationError,
+} from './errors.ts';
+import { logger } from './logger.ts';
 
 export interface Voter {
   campaignId: string;
@@ -16,7 +47,7 @@ export interface Voter {
   codeKey?: string;
 }
 
-const FORGED = '这个评议码无效，请核对二维码是否完整，或向组织者索取新的评议码';
+export const FORGED = '这个评议码无效，请核对二维码是否完整，或向组织者索取新的评议码';
 
 /** Resolves a token to its campaign and group, or says why it cannot vote (403 forged, 410 not open). */
 export async function resolveVoter(deps: AppDeps, token: string): Promise<Voter> {
@@ -94,27 +125,110 @@ function ballotError(issues: Issue[]): ValidationError {
   return new ValidationError(`评议表填写有误：${first?.message ?? '请检查后再提交'}${more}`, issues);
 }
 
-export type SubmitOutcome = { outcome: 'cast' | 'repeat'; receipt: string; voter: Voter };
+/** A submission id as a client makes one (the page does): 24 URL-safe characters. */
+export const newSubmissionId = () => randomBytes(18).toString('base64url');
 
-/** Validates and casts a resolved voter's ballot. Nothing is stored unless every check passed. */
-export async function submitBallot(deps: AppDeps, voter: Voter, body: unknown): Promise<SubmitOutcome> {
+export type SubmitOutcome = {
+  outcome: 'cast' | 'repeat';
+  receipt: string;
+  /** the client's, or the one the server made for a ballot sent without: the device cookie is bound to it */
+  submissionId: string;
+  voter: Voter;
+};
+
+export interface SubmitOptions {
+  /** keyed digest of the request's source (rate-limit.ts): open links count ballots per source */
+  source?: string;
+}
+
+/**
+ * Validates and casts a resolved voter's ballot. Nothing is stored unless every check passed. A ballot sent without
+ * a submission id gets one here, stored with it like a client's, so that every stored ballot (and an open link's
+ * device cookie) is bound to a real submission.
+ */
+export async function submitBallot(
+  deps: AppDeps,
+  voter: Voter,
+  body: unknown,
+  options: SubmitOptions = {},
+): Promise<SubmitOutcome> {
   const parsed = Ballot.safeParse(body);
   if (!parsed.success) throw ballotError(zodIssues(parsed.error));
   const checked = checkBallot(voter.record.definition, voter.group, parsed.data);
   if (!checked.ok) throw ballotError(toIssues(checked.issues));
-  const submissionId = parsed.data.submissionId;
-  const key = voter.codeKey ?? openBallot(voter.group.id, submissionId ?? randomUUID());
-  const result = await castBallot(deps.db, {
+  const submissionId = parsed.data.submissionId ?? newSubmissionId();
+  const input: CastInput = {
     campaign: voter.campaignId,
-    ballotKey: key,
+    ballotKey: voter.codeKey ?? openBallot(voter.group.id, submissionId),
     ballot: checked.ballot,
     comments: checked.comments,
     receipt: newReceipt(),
     now: deps.now(),
-    ...(submissionId ? { submissionId } : {}),
-  });
+    submissionId,
+    secret: deps.codeSecret,
+  };
+  const result = voter.codeKey
+    ? await castBallot(deps.db, input)
+    : await castWithinQuota(deps, voter, input, options.source ?? 'unknown');
   if (result.outcome === 'used') {
     throw new CodeUsedError('这个评议码已经投过票了，每个评议码只能使用一次。感谢您的参与！');
   }
-  return { ...result, voter };
+  return { ...result, submissionId, voter };
+}
+
+const windowText = (minutes: number) => {
+  if (minutes === 1440) return '每天';
+  if (minutes === 60) return '每小时';
+  if (minutes % 1440 === 0) return `每 ${minutes / 1440} 天`;
+  if (minutes % 60 === 0) return `每 ${minutes / 60} 小时`;
+  return `每 ${minutes} 分钟`;
+};
+
+/**
+ * An open-link ballot: a slot of the source's quota is taken first (atomically, in the table), then the ballot is
+ * cast; a submit that stores no new ballot (a retry) gives its slot back. When the quota is used up, a retry of a
+ * ballot already stored still gets its receipt; anything else is refused until the window ends.
+ */
+async function castWithinQuota(
+  deps: AppDeps,
+  voter: Voter,
+  input: CastInput,
+  source: string,
+): Promise<CastOutcome> {
+  const campaign = voter.record.definition;
+  const quota = openChannelQuota(campaign);
+  const window = quotaWindow(campaign, input.now);
+  const keepUntil = Math.max(window.end.getTime(), Date.parse(campaign.window.closesAt)) + 30 * 86_400_000;
+  const slot: QuotaSlot = {
+    campaign: voter.campaignId,
+    windowStart: window.start.toISOString(),
+    source,
+    limit: quota.perSource,
+    expiresAt: Math.ceil(keepUntil / 1000),
+  };
+  if (!(await takeQuotaSlot(deps.db, slot))) {
+    // a retry is not a new ballot: answered, and not counted as refused
+    const stored = await storedOutcome(deps.db, input);
+    if (stored) return stored;
+    await countQuotaRefusal(deps.db, slot);
+    throw new QuotaExceededError(
+      `本网络提交的评议已达上限（同一网络${windowText(quota.windowMinutes)}最多 ${quota.perSource} 份），请稍后再试。如果您在同一单位或会场与许多人共用网络，可以改用手机流量提交。`,
+      Math.max(1, Math.ceil((window.end.getTime() - input.now.getTime()) / 1000)),
+    );
+  }
+  const giveBack = () =>
+    releaseQuotaSlot(deps.db, slot).catch((error: unknown) => {
+      // the slot stays taken: the source gets one ballot fewer in this window, never one more
+      logger.warn('quota slot not given back', { campaignId: voter.campaignId, error: String(error) });
+    });
+  let result: CastOutcome;
+  try {
+    result = await castBallot(deps.db, input);
+  } catch (error) {
+    // a ballot stored without all its comments keeps its slot: it is stored, and counted
+    if (!(error instanceof CommentsNotStoredError)) await giveBack();
+    throw error;
+  }
+  if (result.outcome !== 'cast') await giveBack();
+  return result;
 }

@@ -1,5 +1,5 @@
-// Ballot repository: the one conditional write per ballot, the stored form, and the scan a recount reads.
-import { randomUUID } from 'node:crypto';
+// Ballot repository: the one conditional write per ballot, its comments written exactly once, the stored form, and
+// the scan a recount reads.
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -9,7 +9,9 @@ import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { addBallot, type CastBallot, type CastComment, emptyTally, type Tally } from '@pingyi/domain';
 import type { Db } from './client.ts';
-import { BALLOT_SK, ballotKey, commentKey } from './keys.ts';
+import { type CommentItem, commentsExisting, putCommentsOnce, writeNewComments } from './comments.ts';
+import { CommentsNotStoredError } from './errors.ts';
+import { BALLOT_SK, ballotKey, commentId, commentKey } from './keys.ts';
 
 /** What one stored ballot holds. No code, no IP, no user agent, no name; the time only to the hour. */
 interface BallotItem {
@@ -25,7 +27,7 @@ interface BallotItem {
   mw: string[];
   ob?: string;
   ow?: string;
-  /** client-generated id, so a retried submit is recognised (not linked to any person) */
+  /** the submission id (the client's, or one the server made), so a retried submit is recognised */
   sid?: string;
   rc: string;
 }
@@ -46,11 +48,19 @@ export interface CastInput {
   submissionId?: string;
   receipt: string;
   now: Date;
+  /** the stack's secret: keys the ballot's comment items (keys.ts commentId) */
+  secret: Buffer;
 }
+
+/**
+ * DynamoDB takes at most 100 items in one transaction: a ballot with up to 99 comments is one transaction; with more
+ * (a campaign may have 2,000 subjects) the ballot is written first and its comments after, in idempotent batches.
+ */
+export const COMMENTS_IN_TRANSACTION = 99;
 
 const hourOf = (now: Date) => now.toISOString().slice(0, 13);
 
-export function toBallotItem(input: Omit<CastInput, 'comments'>): BallotItem {
+export function toBallotItem(input: Omit<CastInput, 'comments' | 'secret'>): BallotItem {
   const { ballot } = input;
   const item: BallotItem = {
     ...ballotKey(input.campaign, input.ballotKey),
@@ -98,49 +108,112 @@ function outcomeOfExisting(
   return { outcome: 'used' };
 }
 
+/** The comment items of a ballot: one per subject, under the id keys.ts derives from the ballot and the subject. */
+function commentItems(input: CastInput): CommentItem[] {
+  return input.comments.map((c) => ({
+    subject: c.subject,
+    item: {
+      ...commentKey(
+        input.campaign,
+        c.subject,
+        commentId(input.secret, input.campaign, input.ballotKey, c.subject),
+      ),
+      text: c.text,
+    },
+  }));
+}
+
+/** The stored ballot a failed `attribute_not_exists` returned (ALL_OLD), or undefined for any other error. */
+function existingOnConflict(error: unknown): { item: Record<string, unknown> | undefined } | undefined {
+  if (error instanceof ConditionalCheckFailedException) {
+    return { item: error.Item ? unmarshall(error.Item) : undefined };
+  }
+  if (error instanceof TransactionCanceledException) {
+    const reason = error.CancellationReasons?.[0];
+    if (reason?.Code === 'ConditionalCheckFailed')
+      return { item: reason.Item ? unmarshall(reason.Item) : undefined };
+  }
+  return undefined;
+}
+
+/**
+ * A retry of a stored ballot puts back any of its comments that are missing (the first attempt stopped between the
+ * ballot and its comments), never a second copy, never over a stored text. Today's ballot lists the subjects it
+ * commented on: only those are restored, so a retry cannot add a comment the ballot did not count.
+ */
+async function restoreComments(db: Db, input: CastInput, stored: Record<string, unknown>): Promise<void> {
+  const listed = Array.isArray(stored.cm) ? new Set(stored.cm as string[]) : undefined;
+  const comments = commentItems(input).filter((c) => !listed || listed.has(c.subject));
+  if (comments.length === 0) return;
+  const present = await commentsExisting(db, comments);
+  await putCommentsOnce(
+    db,
+    comments.filter((c) => !present.has(String(c.item.sk))),
+  );
+}
+
 /**
  * Casts a ballot with ONE conditional write (attribute_not_exists): the same code can never count twice.
- * Comments go into their own items in the same transaction, with random keys and no link to the ballot.
- * On a failed condition the existing ballot comes back in the same call (ALL_OLD), so a retry (same
- * submission id) is told apart from a second voter without another read.
+ * Comments go into their own items, keyed so that nothing readable links them to the ballot: in the same
+ * transaction when they fit, else right after the ballot in batches (a failure there is CommentsNotStoredError, and
+ * the client's retry with the same submission id completes them). On a failed condition the existing ballot comes
+ * back in the same call (ALL_OLD), so a retry (same submission id) is told apart from a second voter without
+ * another read.
  */
 export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome> {
   const item = toBallotItem(input);
+  const comments = commentItems(input);
   const condition = {
     ConditionExpression: 'attribute_not_exists(pk)',
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
   try {
-    if (input.comments.length === 0) {
+    if (comments.length === 0 || comments.length > COMMENTS_IN_TRANSACTION) {
       await db.client.send(new PutCommand({ TableName: db.tableName, Item: item, ...condition }));
     } else {
       await db.client.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: db.tableName, Item: item, ...condition } },
-            ...input.comments.map((c) => ({
-              Put: {
-                TableName: db.tableName,
-                Item: { ...commentKey(input.campaign, c.subject, randomUUID()), text: c.text },
-              },
-            })),
+            ...comments.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
           ],
         }),
       );
     }
-    return { outcome: 'cast', receipt: input.receipt };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      return outcomeOfExisting(error.Item ? unmarshall(error.Item) : undefined, input.submissionId);
-    }
-    if (error instanceof TransactionCanceledException) {
-      const reason = error.CancellationReasons?.[0];
-      if (reason?.Code === 'ConditionalCheckFailed') {
-        return outcomeOfExisting(reason.Item ? unmarshall(reason.Item) : undefined, input.submissionId);
-      }
-    }
-    throw error;
+    const existing = existingOnConflict(error);
+    if (!existing) throw error;
+    const outcome = outcomeOfExisting(existing.item, input.submissionId);
+    if (outcome.outcome === 'repeat' && existing.item) await restoreComments(db, input, existing.item);
+    return outcome;
   }
+  if (comments.length > COMMENTS_IN_TRANSACTION) {
+    try {
+      await writeNewComments(db, comments);
+    } catch (error) {
+      throw new CommentsNotStoredError(input.campaign, { cause: error });
+    }
+  }
+  return { outcome: 'cast', receipt: input.receipt };
+}
+
+/**
+ * What a stored ballot says about a submission, without writing one: undefined when nothing is stored under the key.
+ * For a submit refused before its write (the open channel's quota): a retry of a stored ballot still gets its
+ * receipt, and its missing comments back.
+ */
+export async function storedOutcome(db: Db, input: CastInput): Promise<CastOutcome | undefined> {
+  const { Item } = await db.client.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: ballotKey(input.campaign, input.ballotKey),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) return undefined;
+  const outcome = outcomeOfExisting(Item, input.submissionId);
+  if (outcome.outcome === 'repeat') await restoreComments(db, input, Item);
+  return outcome;
 }
 
 /** Whether a code has voted: for the ballot page only, never on the submit path. */

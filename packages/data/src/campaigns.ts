@@ -1,4 +1,5 @@
-// Campaign repository: create, read, list, open/close and issued-code counters, each change audited.
+// Campaign repository: create, read, list, open/close, a county admin's reopening, and issued-code counters, each
+// change audited.
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -19,6 +20,7 @@ import {
   campaignKey,
   campaignListing,
 } from './keys.ts';
+import { currentClosingReports } from './reports.ts';
 
 export interface CampaignRecord {
   id: string;
@@ -150,8 +152,9 @@ export async function listCampaigns(
   }));
 }
 
+/** Closing is final: only reopenCampaign, with a reason, brings a closed campaign back. */
 const allowedFrom: Record<'open' | 'closed', CampaignStatus[]> = {
-  open: ['draft', 'closed'],
+  open: ['draft'],
   closed: ['open'],
 };
 
@@ -194,6 +197,72 @@ export async function setCampaignStatus(
     throw error;
   }
   return { ...current, status, updatedAt: at, ...(status === 'closed' ? { closedAt: at } : {}) };
+}
+
+/** A transaction holds at most 100 items: the campaign, its audit entry, and this many closing reports. */
+const REPORTS_PER_REOPEN = 98;
+
+/**
+ * Reopens a closed campaign: only a county admin may, with a reason. In one transaction the status goes back to
+ * open, the audit trail records who and why, and the closing reports made so far are marked superseded (they no
+ * longer are the record: voting goes on).
+ */
+export async function reopenCampaign(
+  db: Db,
+  id: string,
+  reopen: { reason: string; by: string },
+  now: Date,
+): Promise<CampaignRecord> {
+  const current = await requireCampaign(db, id);
+  if (current.status !== 'closed') throw new CampaignStatusError(id, current.status, 'reopened');
+  const at = now.toISOString();
+  const reports = (await currentClosingReports(db, id)).slice(0, REPORTS_PER_REOPEN);
+  const superseded = { at, reason: reopen.reason };
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: campaignKey(id),
+              UpdateExpression: 'SET #status = :to, updatedAt = :at',
+              ConditionExpression: '#status = :from',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':to': 'open', ':from': 'closed', ':at': at },
+            },
+          },
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: auditItem(id, at, 'reopen', {
+                from: 'closed',
+                by: reopen.by,
+                reason: reopen.reason,
+                supersededReports: reports.map((r) => r.sk.slice(r.sk.lastIndexOf('#') + 1)),
+              }),
+            },
+          },
+          ...reports.map((key) => ({
+            Update: {
+              TableName: db.tableName,
+              Key: key,
+              UpdateExpression: 'SET superseded = :superseded',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':superseded': superseded },
+            },
+          })),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const latest = await requireCampaign(db, id);
+      throw new CampaignStatusError(id, latest.status, 'reopened');
+    }
+    throw error;
+  }
+  return { ...current, status: 'open', updatedAt: at };
 }
 
 /** Reserves `count` serials for a group; returns the first and last (inclusive). */

@@ -17,3 +17,17 @@ export class CampaignStatusError extends Error {
     super(`campaign ${campaignId} is ${status}, cannot become ${wanted}`);
   }
 }
+
+/**
+ * A ballot was stored but some of its comments were not (more comments than one transaction holds, and a write
+ * failed after the ballot's). The client's retry with the same submission id stores the rest, exactly once.
+ */
+export class CommentsNotStoredError extends Error {
+  override readonly name = 'CommentsNotStoredError';
+  constructor(
+    readonly campaignId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`a ballot of campaign ${campaignId} is stored, some of its comments are not yet`, options);
+  }
+}

@@ -7,15 +7,23 @@
 // | 3 | cast one ballot per code, once (conditional put)    | PutItem   | pk = B#<campaign>#<ballotKey> sk = BALLOT              |
 // | 4 | read every aggregate of a campaign for results      | Query     | pk = C#<campaign>           sk begins_with AGG#        |
 // | 5 | audit trail of a campaign, in time order            | Query     | pk = C#<campaign>           sk begins_with AUDIT#      |
-// | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <random id>          |
+// | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <comment id>         |
+// | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(stack secret, campaign, ballot key, subject) |
 // | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
 // | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
 // |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
+// |11 | open-channel quota: one source in one window        | UpdateItem (ADD, conditional) | pk = Q#<campaign> sk = <window start>#<source digest> |
+// |12 | open-channel spread over sources, for organizers    | Query     | pk = Q#<campaign>  (every window and source; TTL ends them) |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
-// campaign's partition. Comments live under their own key, with no reference to the ballot they came with.
+// campaign's partition. Comments live under their own key, with no reference to the ballot they came with: the id
+// of a ballot's comment is a keyed hash, so the ballot's retry rewrites the same item, yet nobody without the stack's
+// secret can go from a comment to its ballot or back. Quota counters hold a count per (window, keyed digest of a
+// network source) and nothing about any ballot; each accepted open-channel ballot writes one, within the campaign's
+// partition (the API's throttle keeps that far below a key's 1,000 writes/s).
+import { createHmac } from 'node:crypto';
 
 export const CAMPAIGN_META = 'META';
 export const BALLOT_SK = 'BALLOT';
@@ -82,6 +90,16 @@ export const commentKey = (campaign: string, subject: string, id: string) => ({
   sk: id,
 });
 
+/**
+ * The id of a ballot's comment on one subject: deterministic, so writing it again (a retry) never makes a second
+ * one, and unlinkable without `secret` (the ballot key is not in it in any readable form).
+ */
+export const commentId = (secret: Buffer, campaign: string, ballot: string, subject: string) =>
+  createHmac('sha256', secret)
+    .update(`pingyi-comment-v1|${campaign}|${ballot}|${subject}`)
+    .digest('base64url')
+    .slice(0, 22);
+
 export const commentsOf = (campaign: string, subject: string) => ({ pk: `CM#${campaign}#${subject}` });
 
 /** Report items sort by creation time, so the newest come first in a descending query. */
@@ -107,3 +125,13 @@ export const finalTallyPartsOf = (campaign: string, closedAt: string, report: st
   pk: `C#${campaign}`,
   skPrefix: `${FINAL_PREFIX}${closedAt}#${report}#`,
 });
+/** One source's open-channel counter in one quota window (ISO start time; sorts in time order). */
+export const quotaKey = (campaign: string, windowStart: string, source: string) => ({
+  pk: `Q#${campaign}`,
+  sk: `${windowStart}#${source}`,
+});
+export const quotasOf = (campaign: string) => ({ pk: `Q#${campaign}` });
+export const parseQuotaKey = (sk: string) => {
+  const at = sk.lastIndexOf('#');
+  return { windowStart: sk.slice(0, at), source: sk.slice(at + 1) };
+};

@@ -1,6 +1,6 @@
 // Report repository: a report is listed only once all its files are stored, so a failed export lists nothing.
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Db } from './client.ts';
+import { type Db, queryAll } from './client.ts';
 import type { Verification } from './closing.ts';
 import { reportKey, reportsOf } from './keys.ts';
 
@@ -27,6 +27,8 @@ export interface ReportRecord {
   files: ReportFile[];
   /** a report of a closed campaign: how its recount compared with the live count */
   verification?: Verification;
+  /** a closing report whose campaign a county admin reopened: no longer the record (see campaigns.ts reopenCampaign) */
+  superseded?: { at: string; reason: string };
 }
 
 export async function putReport(db: Db, report: ReportRecord): Promise<void> {
@@ -58,5 +60,20 @@ export async function listReports(db: Db, campaign: string, limit = 50): Promise
     fingerprint: String(item.fingerprint),
     files: item.files as ReportFile[],
     ...(item.verification ? { verification: item.verification as Verification } : {}),
+    ...(item.superseded ? { superseded: item.superseded as { at: string; reason: string } } : {}),
   }));
+}
+
+/** The keys of a campaign's closing reports that are still the record (not yet superseded). */
+export async function currentClosingReports(db: Db, campaign: string): Promise<{ pk: string; sk: string }[]> {
+  const { pk, skPrefix } = reportsOf(campaign);
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression: '#trigger = :close AND attribute_not_exists(superseded)',
+    ExpressionAttributeNames: { '#trigger': 'trigger' },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix, ':close': 'close' },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 }

@@ -3,11 +3,16 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { BALLOT_SK, CAMPAIGNS_INDEX } from './keys.ts';
+
+/** Items carrying this attribute (epoch seconds) are deleted by DynamoDB after that time: open-channel quota counters. */
+export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
 
 export const tableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -21,6 +26,7 @@ export const tableDefinition = {
   ],
   /** The aggregator needs the new ballot only; old images would double the stream's size for nothing. */
   streamViewType: 'NEW_IMAGE',
+  timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
 } as const;
 
 /**
@@ -64,20 +70,31 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Creates the table unless it exists; returns its stream ARN. */
+/** Creates the table unless it exists, with its time to live on (also for a table made before it had one); returns its stream ARN. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<string> {
+  let arn: string | undefined;
   try {
     const existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const arn = existing.Table?.LatestStreamArn;
-    if (arn) return arn;
-    throw new Error(`table ${tableName} exists without a stream`);
+    arn = existing.Table?.LatestStreamArn;
+    if (!arn) throw new Error(`table ${tableName} exists without a stream`);
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
-  const created = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const arn = created.Table?.LatestStreamArn;
-  if (!arn) throw new Error(`table ${tableName} has no stream`);
+  if (!arn) {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+    const created = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    arn = created.Table?.LatestStreamArn;
+    if (!arn) throw new Error(`table ${tableName} has no stream`);
+  }
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: TIME_TO_LIVE_ATTRIBUTE },
+      }),
+    );
+  }
   return arn;
 }

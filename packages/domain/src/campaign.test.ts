@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Campaign, windowState } from './campaign.ts';
+import { Campaign, openChannelQuota, quotaWindow, windowState } from './campaign.ts';
 
 const raw = JSON.parse(
   readFileSync(new URL('../../../examples/education-bureau.campaign.json', import.meta.url), 'utf8'),
@@ -71,5 +71,49 @@ describe('voting window', () => {
     expect(windowState(campaign, new Date('2026-12-01T07:59:59+08:00'))).toBe('before');
     expect(windowState(campaign, new Date('2026-12-01T08:00:00+08:00'))).toBe('inside');
     expect(windowState(campaign, new Date('2026-12-30T18:00:00+08:00'))).toBe('after');
+  });
+});
+
+describe('open-channel quota', () => {
+  it('defaults to 100 ballots per source a day when the file says nothing', () => {
+    expect(openChannelQuota(Campaign.parse(raw))).toEqual({ perSource: 100, windowMinutes: 1440 });
+  });
+
+  it('takes the file’s settings and refuses nonsense', () => {
+    const campaign = Campaign.parse({ ...raw, openChannel: { perSource: 800, windowMinutes: 60 } });
+    expect(openChannelQuota(campaign)).toEqual({ perSource: 800, windowMinutes: 60 });
+    expect(issuePaths({ ...raw, openChannel: { perSource: 0 } })).toEqual(['openChannel.perSource']);
+    expect(issuePaths({ ...raw, openChannel: { windowMinutes: 1.5 } })).toEqual([
+      'openChannel.windowMinutes',
+    ]);
+  });
+
+  it('counts windows from the campaign’s opening, each one window long', () => {
+    const campaign = Campaign.parse({ ...raw, openChannel: { windowMinutes: 60 } });
+    const at = (iso: string) => quotaWindow(campaign, new Date(iso));
+    expect(at('2026-12-01T08:00:00+08:00')).toEqual({
+      start: new Date('2026-12-01T08:00:00+08:00'),
+      end: new Date('2026-12-01T09:00:00+08:00'),
+    });
+    expect(at('2026-12-01T09:59:59.999+08:00').start).toEqual(new Date('2026-12-01T09:00:00+08:00'));
+    expect(at('2026-12-01T10:00:00+08:00').start).toEqual(new Date('2026-12-01T10:00:00+08:00'));
+  });
+});
+
+describe('campaign texts', () => {
+  it('lose controls and bidi overrides, so a title cannot pose as another file type', () => {
+    const campaign = Campaign.parse({
+      ...raw,
+      title: '评议\u202egnp.exe',
+      organizer: '办公室\u0007\u2066',
+      subjects: [...raw.subjects, { id: 'rtl', kind: 'org', name: '\u202d某单位\u202c' }],
+    });
+    expect(campaign.title).toBe('评议gnp.exe');
+    expect(campaign.organizer).toBe('办公室');
+    expect(campaign.subjects.at(-1)?.name).toBe('某单位');
+  });
+
+  it('refuses a text that is nothing but such characters', () => {
+    expect(issuePaths({ ...raw, title: '\u202e\u202c' })).toEqual(['title']);
   });
 });

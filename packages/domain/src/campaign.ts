@@ -1,6 +1,7 @@
 // The campaign definition (评议方案): schema, cross-reference checks and lookups used everywhere else.
 import { z } from 'zod';
 import { Fraction } from './fraction.ts';
+import { stripMisleading } from './text.ts';
 
 /** Ids appear in URLs, keys and spreadsheet headers: keep them short and plain. */
 export const Id = z
@@ -10,7 +11,8 @@ export const Id = z
   // every object inherits, or a count for it would read that member instead of a number.
   .refine((id) => !(id in Object.prototype), '不能使用保留字（如 constructor、toString、valueOf）作为 id');
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
+/** A campaign text: controls and bidi overrides are removed before it is trimmed and measured (see text.ts). */
+const Text = (max: number) => z.string().overwrite(stripMisleading).trim().min(1).max(max);
 
 export const OptionCategory = z.enum(['positive', 'neutral', 'negative', 'abstain']);
 export type OptionCategory = z.infer<typeof OptionCategory>;
@@ -94,6 +96,25 @@ export const Rule = z
   });
 export type Rule = z.infer<typeof Rule>;
 
+/**
+ * Open-channel quota: at most `perSource` ballots accepted from one source (network address, kept as a keyed
+ * digest) per `windowMinutes`, over all open groups of the campaign. Windows start at the campaign's opensAt. A
+ * meeting hall or an office behind one address needs more than the default; phones on a carrier network rarely
+ * share an address with another voter of the same campaign within a day.
+ */
+export const OpenChannel = z.object({
+  perSource: z.number().int().min(1).max(1_000_000).optional(),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(10)
+    .max(366 * 1440)
+    .optional(),
+});
+export type OpenChannel = z.infer<typeof OpenChannel>;
+
+export const OPEN_CHANNEL_DEFAULTS = { perSource: 100, windowMinutes: 1440 } as const;
+
 const Timezone = z.string().refine(isTimeZone, '不是有效的 IANA 时区（例如 Asia/Shanghai）');
 
 const CampaignShape = z.object({
@@ -111,6 +132,7 @@ const CampaignShape = z.object({
   matters: Matters.optional(),
   minValidBallots: z.number().int().min(0).max(100_000).default(5),
   rules: z.array(Rule).max(50).default([]),
+  openChannel: OpenChannel.optional(),
 });
 /**
  * The largest definition, as compact JSON (UTF-8 bytes). A campaign is stored as one DynamoDB item, which holds
@@ -236,4 +258,20 @@ export function windowState(campaign: Campaign, now: Date): 'before' | 'inside' 
   if (t < Date.parse(campaign.window.opensAt)) return 'before';
   if (t >= Date.parse(campaign.window.closesAt)) return 'after';
   return 'inside';
+}
+
+/** The open-channel quota of a campaign, defaults filled in. */
+export function openChannelQuota(campaign: Campaign): { perSource: number; windowMinutes: number } {
+  return {
+    perSource: campaign.openChannel?.perSource ?? OPEN_CHANNEL_DEFAULTS.perSource,
+    windowMinutes: campaign.openChannel?.windowMinutes ?? OPEN_CHANNEL_DEFAULTS.windowMinutes,
+  };
+}
+
+/** The quota window that holds `now`: windows follow each other from the campaign's opensAt. */
+export function quotaWindow(campaign: Campaign, now: Date): { start: Date; end: Date } {
+  const length = openChannelQuota(campaign).windowMinutes * 60_000;
+  const opens = Date.parse(campaign.window.opensAt);
+  const start = opens + Math.floor((now.getTime() - opens) / length) * length;
+  return { start: new Date(start), end: new Date(start + length) };
 }

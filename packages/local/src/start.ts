@@ -13,6 +13,12 @@ if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
   console.error(`PORT 无效：${process.env.PORT}`);
   process.exit(1);
 }
+/**
+ * This machine only, unless HOST says otherwise (e.g. HOST=0.0.0.0 to try the ballot page from a phone on the same
+ * Wi-Fi). DynamoDB Local and the local S3 server stay on 127.0.0.1 whatever HOST is: they have no authentication.
+ */
+const host = process.env.HOST || '127.0.0.1';
+const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
 const baseUrl = (process.env.PINGYI_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
 mkdirSync(dataDir, { recursive: true });
 
@@ -76,11 +82,11 @@ writeFileSync(
   ),
 );
 const demo = await ensureDemoCampaign();
-const server = serve({ fetch: stack.app.fetch, port });
+const server = serve({ fetch: stack.app.fetch, port, hostname: host });
 
 console.log(`
 Pingyi 评议 — 本地运行中 / running locally
-  地址 Base URL:        ${baseUrl}
+  地址 Base URL:        ${baseUrl}  (listening on ${host}:${port})
   组织者令牌 Organizer:  ${adminToken}
   OpenAPI:             ${baseUrl}/api/openapi.json
   数据目录 Data:         ${dataDir}
@@ -93,6 +99,11 @@ Pingyi 评议 — 本地运行中 / running locally
   报告 Reports:          curl -H "Authorization: Bearer ${adminToken}" ${baseUrl}/api/campaigns/${demo.id}/reports
 
 Ctrl-C 停止 / to stop.`);
+if (!loopback) {
+  console.warn(`
+注意 / Warning: HOST=${host} — 本机以外的设备也能访问本服务（包括组织者接口）。仅在可信网络中使用。
+  Other machines can reach this server, organizer routes included. Use it on a trusted network only.`);
+}
 
 let stopping = false;
 async function shutdown(code: number) {

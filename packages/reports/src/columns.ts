@@ -64,10 +64,13 @@ export function questionRows(campaign: Campaign, results: Results) {
   });
 }
 
-/** A file name safe on every desktop: the campaign title without path or control characters. */
+/**
+ * A file name safe on every desktop: the campaign title without path characters, controls, or invisible format
+ * characters (a right-to-left override would show `评议gnp.exe-….xlsx` as `评议xslx.…-exe.png`).
+ */
 export function fileStem(campaign: Campaign): string {
-  const printable = [...campaign.title].filter((ch) => ch.charCodeAt(0) >= 0x20).join('');
-  return printable.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';
+  const visible = campaign.title.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
+  return visible.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';
 }
 
 export function formatTime(iso: string, timeZone: string): string {

@@ -1,14 +1,17 @@
 // CSV renderings with a UTF-8 BOM, so Excel opens the Chinese without garbling: results, and raw ballots.
 import type { Campaign, CastBallot, Results } from '@pingyi/domain';
-import { kindOf, questionsOf, subjectsFor } from '@pingyi/domain';
+import { kindOf, neutralizeHidden, questionsOf, subjectsFor } from '@pingyi/domain';
 import { flagText, overallOptions, percentText, rankedSubjects, scoreText } from './columns.ts';
 
 export const BOM = '\uFEFF';
 
-/** RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a voter's text as a formula. */
+/**
+ * RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a voter's text as a formula, and hidden
+ * characters (bidi overrides, controls) show as marks such as [U+202E] instead of reordering the cell.
+ */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
+  let text = typeof value === 'string' ? neutralizeHidden(value) : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -42,11 +42,13 @@ export async function reportLinks(store: ReportStore, report: ReportRecord) {
       ),
     })),
   );
+  const { id, createdAt, trigger, superseded, verification } = report;
   return {
-    id: report.id,
-    createdAt: report.createdAt,
-    trigger: report.trigger,
+    id,
+    createdAt,
+    trigger,
+    ...(superseded ? { superseded } : {}),
+    ...(verification ? { verification } : {}),
     files,
-    ...(report.verification ? { verification: report.verification } : {}),
   };
 }

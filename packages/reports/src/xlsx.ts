@@ -1,6 +1,6 @@
 // The Excel report organizers print for the meeting: cover, one sheet per subject kind, items, matters, comments.
 import type { Verification } from '@pingyi/data';
-import type { Campaign, Results } from '@pingyi/domain';
+import { type Campaign, neutralizeHidden, type Results } from '@pingyi/domain';
 import ExcelJS from 'exceljs';
 import {
   CHANNEL_LABELS,
@@ -254,15 +254,22 @@ export async function renderWorkbook({
   const worst = campaign.matters?.worstPrompt ?? '最不满意的事项';
   const matterRows = [
     ...results.matters.best.map((m, i) => [best, i + 1, m.option, m.count]),
-    ...results.matters.otherBest.map((m, i) => [`${best}（自填）`, i + 1, m.text, m.count]),
+    ...results.matters.otherBest.map((m, i) => [`${best}（自填）`, i + 1, neutralizeHidden(m.text), m.count]),
     ...results.matters.worst.map((m, i) => [worst, i + 1, m.option, m.count]),
-    ...results.matters.otherWorst.map((m, i) => [`${worst}（自填）`, i + 1, m.text, m.count]),
+    ...results.matters.otherWorst.map((m, i) => [
+      `${worst}（自填）`,
+      i + 1,
+      neutralizeHidden(m.text),
+      m.count,
+    ]),
   ];
   table(matters, `满意与不满意事项排名（截至 ${asOf}）`, ['类别', '名次', '事项', '票数'], matterRows);
 
-  // 意见建议: organizer only, never published raw.
+  // 意见建议: organizer only, never published raw. Voters' texts keep hidden characters as visible marks.
   const commentSheet = addSheet(workbook, '意见建议（内部）');
-  const commentRows = results.subjects.flatMap((s) => (comments[s.id] ?? []).map((text) => [s.name, text]));
+  const commentRows = results.subjects.flatMap((s) =>
+    (comments[s.id] ?? []).map((text) => [s.name, neutralizeHidden(text)]),
+  );
   table(commentSheet, '意见建议（仅供组织者内部使用，不得公开）', ['评议对象', '意见建议'], commentRows);
   commentSheet.getColumn(2).width = 80;
 

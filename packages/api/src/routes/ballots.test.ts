@@ -11,6 +11,7 @@ import { createApp } from '../app.tsx';
 import { scriptPath } from '../assets/index.ts';
 import { clearCampaignCache } from '../campaign-cache.ts';
 import { signCode } from '../codes.ts';
+import { OPEN_LINK_LIMIT } from '../rate-limit.ts';
 
 const definition = Campaign.parse(
   JSON.parse(
@@ -78,10 +79,11 @@ beforeEach(() => {
   mock.on(PutCommand).resolves({});
 });
 
-describe('open link: per-source rate limit', () => {
-  it('refuses the 61st submit from one source with 429 and Retry-After, before reading anything', async () => {
+describe('open link: per-container flood brake', () => {
+  it('refuses a submit beyond the burst from one source with 429 and Retry-After, before reading anything', async () => {
     const server = app();
-    for (let i = 0; i < 60; i++) expect((await postJson(server, openLink, {})).status).toBe(400);
+    for (let i = 0; i < OPEN_LINK_LIMIT.burst; i++)
+      expect((await postJson(server, openLink, {})).status).toBe(400);
     clearCampaignCache();
     const reads = mock.commandCalls(GetCommand).length;
     const refused = await postJson(server, openLink, {});
@@ -97,7 +99,7 @@ describe('open link: per-source rate limit', () => {
 
   it('shows a page, not JSON, to a form post that was held back', async () => {
     const server = app();
-    for (let i = 0; i < 60; i++) await postJson(server, openLink, {});
+    for (let i = 0; i < OPEN_LINK_LIMIT.burst; i++) await postJson(server, openLink, {});
     const refused = await server.request(
       `/b/${openLink}`,
       {

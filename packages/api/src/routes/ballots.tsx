@@ -1,6 +1,6 @@
 // Evaluator routes: the ballot page behind a code or an open link, the submit that takes JSON or a plain HTML
-// form and answers in kind, the page's script, and on open links one ballot per device and a per-source limit.
-import { randomBytes } from 'node:crypto';
+// form and answers in kind, the page's script, and on open links one ballot per device, a flood brake and the
+// per-source quota.
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { BALLOT_BODY_MAX } from '@pingyi/domain';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -13,21 +13,30 @@ import { isSameSubmission, type OpenLink, readDeviceMark, setDeviceMark } from '
 import {
   ApiError,
   DeviceVotedError,
+  ForgedCodeError,
   MalformedBodyError,
   PayloadTooLargeError,
+  QuotaExceededError,
   RateLimitedError,
   ValidationError,
 } from '../errors.ts';
 import { evaluatorHeaders } from '../evaluator-headers.ts';
 import { ballotFromForm, formValuesOf } from '../form.ts';
-import { statusOf, toApiError } from '../on-error.ts';
+import { MAX_ISSUES, statusOf, toApiError } from '../on-error.ts';
 import { BallotPage } from '../pages/ballot-page.tsx';
 import { documentOf } from '../pages/layout.tsx';
 import { ErrorPage, SuccessPage } from '../pages/message-page.tsx';
 import { langOf } from '../pages/text.ts';
 import { OPEN_LINK_LIMIT, type RateLimit, RateLimiter, sourceAddress, sourceKey } from '../rate-limit.ts';
 import { BallotBody, BallotForm, ErrorBody, html, jsonOrHtml, Receipt, TokenParams } from '../schemas.ts';
-import { ensureNotVoted, resolveVoter, submitBallot, type Voter } from '../voting.ts';
+import {
+  ensureNotVoted,
+  FORGED,
+  newSubmissionId,
+  resolveVoter,
+  submitBallot,
+  type Voter,
+} from '../voting.ts';
 
 const tags = ['ballots'];
 
@@ -78,13 +87,19 @@ const submit = createRoute({
     409: jsonOrHtml(ErrorBody, 'code already used, or this device already voted on the open link'),
     410: jsonOrHtml(ErrorBody, 'campaign not open'),
     413: jsonOrHtml(ErrorBody, 'body over 64 KiB'),
-    429: jsonOrHtml(ErrorBody, 'too many submits from one source on an open link; see Retry-After'),
+    429: jsonOrHtml(
+      ErrorBody,
+      "open link: the source's quota for this window is used up (quota_exceeded), or too many attempts at once (rate_limited); see Retry-After",
+    ),
+    503: jsonOrHtml(
+      ErrorBody,
+      'stored, but not all of its comments yet: send the same ballot again with the same submissionId',
+    ),
   },
 });
 
 const isJson = (c: Context) =>
   (c.req.header('content-type') ?? '').toLowerCase().includes('application/json');
-const newSubmissionId = () => randomBytes(18).toString('base64url');
 const langOfRequest = (c: Context) => langOf(c.req.header('accept-language'));
 
 const DEVICE_VOTED = '本设备已经提交过本次评议，每台设备只能提交一次。感谢您的参与！';
@@ -105,8 +120,18 @@ const submissionIdOf = (body: unknown) => {
   return typeof id === 'string' ? id : '';
 };
 
+/**
+ * The code of a ballot route, in its one canonical form: the path exactly as we print it (no percent-encoding, no
+ * other spelling), so that a ballot's key and an open link's cookie path each have one form.
+ */
+function tokenOf(c: Context): string {
+  const token = c.req.param('token') ?? '';
+  if (new URL(c.req.url).pathname !== `/b/${token}`) throw new ForgedCodeError(FORGED);
+  return token;
+}
+
 export interface BallotRouteOptions {
-  /** per source and campaign, on open links only; codes are single-use already */
+  /** per-container flood brake on open links (attempts); codes are single-use already */
   openLinkLimit?: RateLimit;
 }
 
@@ -117,7 +142,7 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
   app.openAPIRegistry.registerPath(submit);
 
   const limiter = new RateLimiter(options.openLinkLimit ?? OPEN_LINK_LIMIT);
-  /** Before any read or parse: a flood on an open link costs one HMAC per request. */
+  /** Before any read or parse: a flood on an open link costs one HMAC per request, and no write. */
   const limitOpenLinks: MiddlewareHandler = async (c, next) => {
     const claims = verifyCode(deps.codeSecret, c.req.param('token') ?? '');
     if (claims?.serial === 0) {
@@ -148,7 +173,7 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
   });
 
   app.get('/b/:token', async (c) => {
-    const token = c.req.param('token');
+    const token = tokenOf(c);
     const voter = await resolveVoter(deps, token);
     c.set('voter', voter);
     await ensureNotVoted(deps, voter);
@@ -177,7 +202,7 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
       },
     }),
     async (c) => {
-      const token = c.req.param('token');
+      const token = tokenOf(c);
       const voter = await resolveVoter(deps, token);
       c.set('voter', voter);
       const asJson = isJson(c);
@@ -212,8 +237,10 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
 
       let result: Awaited<ReturnType<typeof submitBallot>>;
       try {
-        result = await submitBallot(deps, voter, body);
+        const source = link ? sourceKey(deps.codeSecret, voter.campaignId, sourceAddress(c)) : undefined;
+        result = await submitBallot(deps, voter, body, source ? { source } : {});
       } catch (error) {
+        if (error instanceof QuotaExceededError) c.header('Retry-After', String(error.retryAfterSeconds));
         if (asJson || !(error instanceof ValidationError)) throw error;
         const form = body as Record<string, unknown>;
         const again = (
@@ -224,13 +251,13 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
             submissionId={submissionIdOf(form) || newSubmissionId()}
             lang={langOfRequest(c)}
             values={formValuesOf(form)}
-            issues={error.issues ?? []}
+            issues={(error.issues ?? []).slice(0, MAX_ISSUES)}
           />
         );
         return c.html(documentOf(again), statusOf(error));
       }
 
-      if (link) setDeviceMark(deps.codeSecret, link, c, submissionIdOf(body), deps.now());
+      if (link) setDeviceMark(deps.codeSecret, link, c, result.submissionId, deps.now());
       const status = result.outcome === 'cast' ? 201 : 200;
       if (asJson) return c.json({ receipt: result.receipt }, status);
       const done = (

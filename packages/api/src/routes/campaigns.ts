@@ -1,6 +1,17 @@
-// Campaign routes for organizers: create from a definition, read, list, open and close, audit trail.
+// Campaign routes for organizers: create from a definition, read, list, open and close, a county admin's reopening,
+// the audit trail, and how the open channel's ballots spread over sources.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { createCampaign, listAudit, listCampaigns, requireCampaign, setCampaignStatus } from '@pingyi/data';
+import {
+  createCampaign,
+  listAudit,
+  listCampaigns,
+  openChannelCounts,
+  reopenCampaign,
+  requireCampaign,
+  setCampaignStatus,
+} from '@pingyi/data';
+import { openChannelQuota } from '@pingyi/domain';
+import { COUNTY_ADMIN } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';
 import { logger } from '../logger.ts';
@@ -66,7 +77,10 @@ const statusRoute = (to: 'open' | 'close') =>
     operationId: to === 'open' ? 'openCampaign' : 'closeCampaign',
     tags,
     security,
-    summary: to === 'open' ? '开始评议（还需当前时间在评议时间内）' : '结束评议',
+    summary:
+      to === 'open'
+        ? '开始评议（草稿 → 进行中；还需当前时间在评议时间内）'
+        : '结束评议（结束是最终的：只有县级管理员说明理由才能重新开放）',
     request: { params: CampaignParams },
     responses: {
       200: json(CampaignDetail, 'the campaign with its new status'),
@@ -75,6 +89,103 @@ const statusRoute = (to: 'open' | 'close') =>
       409: errorResponse('the current status does not allow this change'),
     },
   });
+
+const ReopenBody = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(5, '请写明重新开放的理由（至少 5 个字）')
+      .max(500)
+      .openapi({ example: '部分村组因停电未能参评，经领导小组研究决定延长评议' }),
+  })
+  .openapi('Reopen');
+
+const reopen = createRoute({
+  method: 'post',
+  path: '/api/campaigns/{id}/reopen',
+  operationId: 'reopenCampaign',
+  tags,
+  security,
+  summary: '重新开放已结束的评议活动（县级管理员，须说明理由；记入变更记录，结束时的报告标记为已被取代）',
+  request: {
+    params: CampaignParams,
+    body: { content: { 'application/json': { schema: ReopenBody } }, required: true },
+  },
+  responses: {
+    200: json(CampaignDetail, 'the campaign, open again'),
+    400: errorResponse('no reason given'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+    409: errorResponse('the campaign is not closed'),
+    ...jsonBodyErrors,
+  },
+});
+
+const SourceCounts = z.object({
+  source: z.string().openapi({
+    description: 'keyed digest of a network source (shortened): tells sources apart, names none',
+  }),
+  ballots: z.number().int(),
+  refused: z.number().int(),
+  windows: z.number().int(),
+});
+
+const OpenChannelSpread = z
+  .object({
+    perSource: z.number().int().openapi({ description: 'the quota: ballots per source per window' }),
+    windowMinutes: z.number().int(),
+    ballots: z
+      .number()
+      .int()
+      .openapi({ description: 'open-channel ballots accepted, as the quota counted them' }),
+    refused: z.number().int().openapi({ description: 'open-channel ballots refused by the quota' }),
+    sources: z.number().int().openapi({ description: 'distinct sources' }),
+    sourcesRefused: z.number().int().openapi({ description: 'sources refused at least once' }),
+    distribution: z
+      .array(z.object({ ballots: z.string(), sources: z.number().int() }))
+      .openapi({ description: 'how many sources sent how many accepted ballots' }),
+    top: z
+      .array(SourceCounts)
+      .openapi({ description: 'the sources with the most ballots, then the most refusals' }),
+    windows: z.array(
+      z.object({
+        start: z.string(),
+        ballots: z.number().int(),
+        refused: z.number().int(),
+        sources: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('OpenChannelSpread');
+
+const spread = createRoute({
+  method: 'get',
+  path: '/api/campaigns/{id}/open-channel',
+  operationId: 'getOpenChannelSpread',
+  tags,
+  security,
+  summary: '公开渠道的评议来源分布（按网络来源的加密摘要统计，不关联任何评议表）',
+  request: {
+    params: CampaignParams,
+    query: z.object({ top: z.coerce.number().int().min(1).max(1000).default(20) }),
+  },
+  responses: {
+    200: json(OpenChannelSpread, 'the spread'),
+    400: errorResponse('top is not a whole number from 1 to 1000'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+  },
+});
+
+/** Buckets of accepted ballots per source: one voter, a household or a small office, a larger site, a hall. */
+const BUCKETS: [string, number, number][] = [
+  ['1', 1, 1],
+  ['2–5', 2, 5],
+  ['6–20', 6, 20],
+  ['21–100', 21, 100],
+  ['>100', 101, Number.POSITIVE_INFINITY],
+];
 
 const audit = createRoute({
   method: 'get',
@@ -120,6 +231,40 @@ export function campaignRoutes(deps: AppDeps) {
       });
     });
     return c.json(record, 200);
+  });
+  app.openapi(reopen, async (c) => {
+    const { id } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
+    const record = await reopenCampaign(deps.db, id, { reason, by: COUNTY_ADMIN }, deps.now());
+    forgetCampaign(deps.db, id);
+    logger.info('campaign reopened', { campaignId: id });
+    return c.json(record, 200);
+  });
+  app.openapi(spread, async (c) => {
+    const { id } = c.req.valid('param');
+    const { top } = c.req.valid('query');
+    const record = await requireCampaign(deps.db, id);
+    const counts = await openChannelCounts(deps.db, id);
+    const sources = counts.sources.map((s) => ({ ...s, source: s.source.slice(0, 10) }));
+    const sum = (key: 'ballots' | 'refused') => sources.reduce((n, s) => n + s[key], 0);
+    return c.json(
+      {
+        ...openChannelQuota(record.definition),
+        ballots: sum('ballots'),
+        refused: sum('refused'),
+        sources: sources.length,
+        sourcesRefused: sources.filter((s) => s.refused > 0).length,
+        distribution: BUCKETS.map(([label, low, high]) => ({
+          ballots: label,
+          sources: sources.filter((s) => s.ballots >= low && s.ballots <= high).length,
+        })),
+        top: [...sources]
+          .sort((a, b) => b.ballots - a.ballots || b.refused - a.refused || a.source.localeCompare(b.source))
+          .slice(0, top),
+        windows: counts.windows.sort((a, b) => a.start.localeCompare(b.start)),
+      },
+      200,
+    );
   });
   app.openapi(audit, async (c) => {
     const { id } = c.req.valid('param');

@@ -20,6 +20,9 @@ const ReportList = z
       id: z.string(),
       createdAt: z.string(),
       trigger: z.enum(['schedule', 'close', 'manual']),
+      superseded: z.object({ at: z.string(), reason: z.string() }).optional().openapi({
+        description: 'a closing report no longer the record: the campaign was reopened (when, why)',
+      }),
       files: z.array(
         z.object({
           format: z.enum(['xlsx', 'csv', 'html', 'raw-csv']),
