@@ -1,12 +1,14 @@
 // The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
+import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { consoleApp } from '@pingyi/console';
 import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { organizerAuth } from './auth.ts';
+import { type ConsoleCall, organizerAuth } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import {
   ApiError,
@@ -18,6 +20,7 @@ import {
 } from './errors.ts';
 import { errorBody, internalErrorBody, logInternal, statusOf, toApiError } from './on-error.ts';
 import { MessagePage } from './pages/message-page.tsx';
+import { sourceAddress } from './rate-limit.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { codeRoutes } from './routes/codes.ts';
@@ -64,8 +67,29 @@ export function createApp(deps: AppDeps) {
   app.route('/', resultRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
+  // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
+  // with the signed-in account as the actor.
+  app.route(
+    '/console',
+    consoleApp({
+      db: deps.db,
+      now: deps.now,
+      api: async (request, actor) => app.fetch(request, { consoleActor: actor } satisfies ConsoleCall),
+      publicUrl: deps.publicUrl,
+      clientAddress: sourceAddress,
+      clientKey: createHmac('sha256', deps.codeSecret).update('pingyi-console-client-key-v1').digest(),
+      ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
+    }),
+  );
+  app.get('/', (c) => c.redirect('/console', 303));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      '服务凭证（service credential）：本县部署的 API 令牌，供脚本和其他系统自动化调用，变更在操作记录中记为“服务凭证”。' +
+      '工作人员请使用管理控制台（/console）的个人账号。',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Pingyi 评议 API', version: '0.1.0', description: '群众评议 / 民主测评 活动平台' },

@@ -5,10 +5,10 @@ import {
   CommentsNotStoredError,
   UnsettledAggregatesError,
 } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ApiError, NotFoundError, StatusConflictError, UnavailableError } from './errors.ts';
-import { logger } from './logger.ts';
 
 const statusByCode: Record<string, ContentfulStatusCode> = {
   invalid_request: 400,

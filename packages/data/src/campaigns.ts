@@ -10,16 +10,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Campaign, type CampaignStatus } from '@pingyi/domain';
-import { type Db, queryAll } from './client.ts';
+import { type Actor, auditItem, SERVICE_ACTOR } from './audit.ts';
+import type { Db } from './client.ts';
 import { CampaignNotFoundError, CampaignStatusError } from './errors.ts';
-import {
-  AUDIT_PREFIX,
-  auditKey,
-  CAMPAIGNS_INDEX,
-  CAMPAIGNS_PK,
-  campaignKey,
-  campaignListing,
-} from './keys.ts';
+import { CAMPAIGNS_INDEX, CAMPAIGNS_PK, campaignKey, campaignListing } from './keys.ts';
 import { currentClosingReports } from './reports.ts';
 
 export interface CampaignRecord {
@@ -30,14 +24,12 @@ export interface CampaignRecord {
   updatedAt: string;
   /** codes issued per evaluator group */
   issued: Record<string, number>;
+  /** the console account that created it; none when made with the service credential */
+  owner?: string;
+  /** console accounts it is shared with: organizers run it with the owner, viewers read its results */
+  sharedWith: string[];
   /** when it was last closed: the key of its closing tally (closing.ts) */
   closedAt?: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  action: string;
-  detail: Record<string, unknown>;
 }
 
 /** Campaign ids are 8 hex characters: short enough for a printed code, unique per county stack. */
@@ -56,6 +48,12 @@ function definitionOf(id: string, json: string): Campaign {
   return parsed;
 }
 
+/** Who may see a campaign in the console: stored on the campaign item and its listing. */
+const accessOf = (item: Record<string, unknown>) => ({
+  ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
+  sharedWith: Array.isArray(item.sharedWith) ? item.sharedWith.map(String) : [],
+});
+
 function toRecord(item: Record<string, unknown>): CampaignRecord {
   const id = String(item.id);
   return {
@@ -65,21 +63,23 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     issued: (item.issued as Record<string, number>) ?? {},
+    ...accessOf(item),
     ...(typeof item.closedAt === 'string' ? { closedAt: item.closedAt } : {}),
   };
 }
 
-/** Orders entries written within the same millisecond (or under a test clock) as they happened. */
-const nonce = () =>
-  `${process.hrtime.bigint().toString().padStart(20, '0')}${randomBytes(2).toString('hex')}`;
-
-function auditItem(campaign: string, at: string, action: string, detail: Record<string, unknown>) {
-  return { ...auditKey(campaign, at, nonce()), at, action, detail };
-}
-
-/** Stores a validated definition as a draft; retries on the (unlikely) collision of a random id. */
-export async function createCampaign(db: Db, definition: Campaign, now: Date): Promise<CampaignRecord> {
+/**
+ * Stores a validated definition as a draft; retries on the (unlikely) collision of a random id. A console
+ * account that creates a campaign owns it.
+ */
+export async function createCampaign(
+  db: Db,
+  definition: Campaign,
+  now: Date,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<CampaignRecord> {
   const at = now.toISOString();
+  const owner = actor.type === 'account' ? { owner: actor.name } : {};
   for (let attempt = 0; attempt < 5; attempt++) {
     const id = randomBytes(4).toString('hex');
     const issued = Object.fromEntries(definition.groups.map((g) => [g.id, 0]));
@@ -93,6 +93,7 @@ export async function createCampaign(db: Db, definition: Campaign, now: Date): P
       createdAt: at,
       updatedAt: at,
       issued,
+      ...owner,
     };
     try {
       await db.client.send(
@@ -102,14 +103,23 @@ export async function createCampaign(db: Db, definition: Campaign, now: Date): P
             {
               Put: {
                 TableName: db.tableName,
-                Item: auditItem(id, at, 'create', { title: definition.title }),
+                Item: auditItem(id, at, 'create', { title: definition.title }, actor),
               },
             },
           ],
         }),
       );
       parsedDefinitions.set(id, definition);
-      return { id, definition, status: 'draft', createdAt: at, updatedAt: at, issued };
+      return {
+        id,
+        definition,
+        status: 'draft',
+        createdAt: at,
+        updatedAt: at,
+        issued,
+        ...owner,
+        sharedWith: [],
+      };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
     }
@@ -133,7 +143,16 @@ export async function requireCampaign(db: Db, id: string): Promise<CampaignRecor
 export async function listCampaigns(
   db: Db,
   limit = 100,
-): Promise<{ id: string; title: string; status: CampaignStatus; createdAt: string }[]> {
+): Promise<
+  {
+    id: string;
+    title: string;
+    status: CampaignStatus;
+    createdAt: string;
+    owner?: string;
+    sharedWith: string[];
+  }[]
+> {
   const { Items = [] } = await db.client.send(
     new QueryCommand({
       TableName: db.tableName,
@@ -149,6 +168,7 @@ export async function listCampaigns(
     title: String(i.title),
     status: i.status as CampaignStatus,
     createdAt: String(i.createdAt),
+    ...accessOf(i),
   }));
 }
 
@@ -164,6 +184,7 @@ export async function setCampaignStatus(
   id: string,
   status: 'open' | 'closed',
   now: Date,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<CampaignRecord> {
   const current = await requireCampaign(db, id);
   if (!allowedFrom[status].includes(current.status))
@@ -183,7 +204,12 @@ export async function setCampaignStatus(
               ExpressionAttributeValues: { ':to': status, ':from': current.status, ':at': at },
             },
           },
-          { Put: { TableName: db.tableName, Item: auditItem(id, at, status, { from: current.status }) } },
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: auditItem(id, at, status, { from: current.status }, actor),
+            },
+          },
         ],
       }),
     );
@@ -212,6 +238,7 @@ export async function reopenCampaign(
   id: string,
   reopen: { reason: string; by: string },
   now: Date,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<CampaignRecord> {
   const current = await requireCampaign(db, id);
   if (current.status !== 'closed') throw new CampaignStatusError(id, current.status, 'reopened');
@@ -235,12 +262,18 @@ export async function reopenCampaign(
           {
             Put: {
               TableName: db.tableName,
-              Item: auditItem(id, at, 'reopen', {
-                from: 'closed',
-                by: reopen.by,
-                reason: reopen.reason,
-                supersededReports: reports.map((r) => r.sk.slice(r.sk.lastIndexOf('#') + 1)),
-              }),
+              Item: auditItem(
+                id,
+                at,
+                'reopen',
+                {
+                  from: 'closed',
+                  by: reopen.by,
+                  reason: reopen.reason,
+                  supersededReports: reports.map((r) => r.sk.slice(r.sk.lastIndexOf('#') + 1)),
+                },
+                actor,
+              ),
             },
           },
           ...reports.map((key) => ({
@@ -272,6 +305,7 @@ export async function reserveSerials(
   group: string,
   count: number,
   now: Date,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<{ first: number; last: number }> {
   const at = now.toISOString();
   let last: number;
@@ -294,19 +328,10 @@ export async function reserveSerials(
   }
   const first = last - count + 1;
   await db.client.send(
-    new PutCommand({ TableName: db.tableName, Item: auditItem(id, at, 'codes', { group, first, last }) }),
+    new PutCommand({
+      TableName: db.tableName,
+      Item: auditItem(id, at, 'codes', { group, first, last }, actor),
+    }),
   );
   return { first, last };
-}
-
-export async function listAudit(db: Db, id: string): Promise<AuditEntry[]> {
-  const items = await queryAll(db, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': campaignKey(id).pk, ':prefix': AUDIT_PREFIX },
-  });
-  return items.map((item) => ({
-    at: String(item.at),
-    action: String(item.action),
-    detail: (item.detail as Record<string, unknown>) ?? {},
-  }));
 }

@@ -11,10 +11,10 @@ import {
   setCampaignStatus,
 } from '@pingyi/data';
 import { openChannelQuota } from '@pingyi/domain';
-import { COUNTY_ADMIN } from '../auth.ts';
+import { logger } from '@pingyi/runtime';
+import { actorOf, COUNTY_ADMIN } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';
-import { logger } from '../logger.ts';
 import {
   CampaignDefinition,
   CampaignDetail,
@@ -208,20 +208,20 @@ const audit = createRoute({
 export function campaignRoutes(deps: AppDeps) {
   const app = new OpenAPIHono();
   app.openapi(create, async (c) => {
-    const record = await createCampaign(deps.db, c.req.valid('json'), deps.now());
+    const record = await createCampaign(deps.db, c.req.valid('json'), deps.now(), actorOf(c));
     return c.json({ id: record.id }, 201);
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
   app.openapi(statusRoute('open'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'open', deps.now());
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c));
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
   });
   app.openapi(statusRoute('close'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now());
+    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now(), actorOf(c));
     forgetCampaign(deps.db, id);
     // The final report. If asking fails, closing still stands: the schedule exports closed campaigns it missed.
     await deps.requestExport?.({ campaignId: id, trigger: 'close' }).catch((error: unknown) => {
@@ -235,7 +235,9 @@ export function campaignRoutes(deps: AppDeps) {
   app.openapi(reopen, async (c) => {
     const { id } = c.req.valid('param');
     const { reason } = c.req.valid('json');
-    const record = await reopenCampaign(deps.db, id, { reason, by: COUNTY_ADMIN }, deps.now());
+    const actor = actorOf(c);
+    const by = actor.type === 'account' ? actor.name : COUNTY_ADMIN;
+    const record = await reopenCampaign(deps.db, id, { reason, by }, deps.now(), actor);
     forgetCampaign(deps.db, id);
     logger.info('campaign reopened', { campaignId: id });
     return c.json(record, 200);

@@ -1,6 +1,7 @@
 // Code routes for organizers: issue single-use codes for token and paper groups, and the open-channel links.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireCampaign, reserveSerials } from '@pingyi/data';
+import { actorOf } from '../auth.ts';
 import { MAX_SERIAL, signCode } from '../codes.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
@@ -79,7 +80,7 @@ export function codeRoutes(deps: AppDeps) {
         { path: 'count', message: `每个类别最多 ${MAX_SERIAL} 个` },
       ]);
     }
-    const { first } = await reserveSerials(deps.db, id, group, count, deps.now());
+    const { first } = await reserveSerials(deps.db, id, group, count, deps.now(), actorOf(c));
     const codes = Array.from({ length: count }, (_, i) => {
       const token = signCode(deps.codeSecret, { campaign: id, groupIndex, serial: first + i });
       return { serial: first + i, token, url: urlOf(token) };

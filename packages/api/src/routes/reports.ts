@@ -1,8 +1,9 @@
 // Report routes for organizers: start an export now, and list reports with freshly signed download links.
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { listReports, requireCampaign } from '@pingyi/data';
+import { listReports, requireCampaign, writeAudit } from '@pingyi/data';
 import { reportLinks } from '@pingyi/reports/links';
+import { actorOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
 import { CampaignParams, errorResponse, json, organizerErrors, Verification } from '../schemas.ts';
@@ -25,7 +26,7 @@ const ReportList = z
       }),
       files: z.array(
         z.object({
-          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv']),
+          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv', 'texts-csv']),
           name: z.string(),
           size: z.number().int(),
           sha256: z.string(),
@@ -89,6 +90,13 @@ export function reportRoutes(deps: AppDeps) {
     await requireCampaign(deps.db, id);
     const reportId = randomUUID();
     await deps.requestExport({ campaignId: id, reportId, trigger: 'manual', ...(raw ? { raw: true } : {}) });
+    await writeAudit(deps.db, {
+      campaign: id,
+      at: deps.now(),
+      action: 'export',
+      detail: { reportId, raw: raw === true },
+      actor: actorOf(c),
+    });
     return c.json({ reportId }, 202);
   });
 
