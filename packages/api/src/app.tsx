@@ -93,8 +93,11 @@ export function createApp(deps: AppDeps) {
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Pingyi 评议 API', version: '0.1.0', description: '群众评议 / 民主测评 活动平台' },
+    // the base of printed links is the base of the API: one deployment, one server
+    servers: [{ url: deps.publicUrl, description: 'this deployment' }],
   });
 
+  // a probe for load balancers and scripts, not part of the API: left out of the document
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.notFound((c) => {

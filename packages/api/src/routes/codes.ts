@@ -5,7 +5,15 @@ import { actorOf } from '../auth.ts';
 import { MAX_SERIAL, signCode } from '../codes.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
-import { CampaignParams, errorResponse, IssueCodesBody, IssuedCodes, json } from '../schemas.ts';
+import {
+  CampaignParams,
+  errorResponse,
+  IssueCodesBody,
+  IssuedCodes,
+  json,
+  jsonBodyErrors,
+  organizerErrors,
+} from '../schemas.ts';
 
 const security = [{ organizer: [] }];
 const tags = ['codes'];
@@ -13,6 +21,7 @@ const tags = ['codes'];
 const issue = createRoute({
   method: 'post',
   path: '/api/campaigns/{id}/codes',
+  operationId: 'issueCodes',
   tags,
   security,
   summary: '为二维码或纸质评议人类别生成一次性评议码',
@@ -22,20 +31,26 @@ const issue = createRoute({
   },
   responses: {
     201: json(IssuedCodes, 'the new codes; each works once'),
-    400: errorResponse('unknown group, or a group of the open channel'),
+    400: errorResponse(
+      'unknown group, a group of the open channel, too many codes, or a body that is not JSON',
+    ),
+    ...organizerErrors,
     404: errorResponse('no such campaign'),
+    ...jsonBodyErrors,
   },
 });
 
 const links = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/links',
+  operationId: 'listOpenLinks',
   tags,
   security,
   summary: '公开渠道评议人类别的评议链接',
   request: { params: CampaignParams },
   responses: {
     200: json(z.record(z.string(), z.string()), 'group id → link'),
+    ...organizerErrors,
     404: errorResponse('no such campaign'),
   },
 });

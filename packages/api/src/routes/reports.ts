@@ -6,7 +6,7 @@ import { reportLinks } from '@pingyi/reports/links';
 import { actorOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
-import { CampaignParams, errorResponse, json, Verification } from '../schemas.ts';
+import { CampaignParams, errorResponse, json, organizerErrors, Verification } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
 const tags = ['reports'];
@@ -43,6 +43,7 @@ const ReportList = z
 const start = createRoute({
   method: 'post',
   path: '/api/campaigns/{id}/reports',
+  operationId: 'requestReport',
   tags,
   security,
   summary: '立即导出报告（Excel、CSV、公示页，可选原始数据）',
@@ -55,6 +56,8 @@ const start = createRoute({
       z.object({ reportId: z.string() }),
       'the export has started; it appears in the list when complete',
     ),
+    400: errorResponse('a JSON body that is not valid'),
+    ...organizerErrors,
     404: errorResponse('no such campaign'),
     503: errorResponse('reports are not configured'),
   },
@@ -63,11 +66,17 @@ const start = createRoute({
 const list = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/reports',
+  operationId: 'listReports',
   tags,
   security,
   summary: '报告列表（每次请求重新签发下载链接）',
   request: { params: CampaignParams },
-  responses: { 200: json(ReportList, 'reports, newest first'), 404: errorResponse('no such campaign') },
+  responses: {
+    200: json(ReportList, 'reports, newest first'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+    503: errorResponse('reports are not configured'),
+  },
 });
 
 export function reportRoutes(deps: AppDeps) {
