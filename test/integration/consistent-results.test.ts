@@ -174,26 +174,20 @@ describe('results during a burst', () => {
 });
 
 /**
- * A second API process on the same table (test/integration/support/api-process.ts), with its own campaign cache, as
- * another Lambda container would be.
+ * A second API process on the same table (test/support/api-process.ts), with its own campaign cache, as another
+ * Lambda container would be. It prints its port when it listens.
  */
 async function secondApiProcess(
   env: Record<string, string>,
 ): Promise<{ origin: string; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', new URL('./support/api-process.ts', import.meta.url).pathname],
-    { env: { ...process.env, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--import', 'tsx', new URL('../support/api-process.ts', import.meta.url).pathname],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  let port = 0;
-  for await (const line of lines) {
-    const match = /^listening (\d+)$/.exec(line);
-    if (match) {
-      port = Number(match[1]);
-      break;
-    }
-  }
+  const [line] = (await once(lines, 'line')) as [string];
+  const { port } = JSON.parse(line) as { port: number };
   return {
     origin: `http://127.0.0.1:${port}`,
     async stop() {
@@ -211,10 +205,9 @@ describe('the report made on closing', () => {
       cleanups.push(() => stack.stop());
       const { id, tokens } = await stack.openExample({ party: BALLOTS / 2 + 10, staff: BALLOTS / 2 });
       const second = await secondApiProcess({
-        PINGYI_DYNAMODB_ENDPOINT: stack.endpoint,
-        PINGYI_TABLE: stack.db.tableName,
-        PINGYI_CODE_SECRET: stack.deps.codeSecret.toString('base64'),
-        PINGYI_ADMIN_TOKEN: ADMIN_TOKEN,
+        PINGYI_TEST_DYNAMODB_ENDPOINT: stack.endpoint,
+        PINGYI_TEST_TABLE: stack.db.tableName,
+        PINGYI_TEST_CODE_SECRET: stack.deps.codeSecret.toString('base64'),
         PINGYI_TEST_NOW: DURING_WINDOW.toISOString(),
       });
       cleanups.push(() => second.stop());

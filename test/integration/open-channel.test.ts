@@ -9,13 +9,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { BALLOT_SK } from '@pingyi/data';
 import { Campaign, type CampaignInput, subjectsFor } from '@pingyi/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  DURING_WINDOW,
-  exampleCampaign,
-  startTestStack,
-  type TestStack,
-} from '../support/stack.ts';
+import { DURING_WINDOW, exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -75,17 +69,16 @@ const ipv6Loopback = () =>
     server.listen(0, '::1', () => server.close(() => answer(true)));
   });
 
-/** A second and third API process over the test's table, as two more Lambda containers would be. */
+/** Two more API processes over the test's table, as two more Lambda containers would be. */
 async function apiProcess(host: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/support/api-process.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/api-process.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
-      HOST: host,
-      PINGYI_DYNAMODB_ENDPOINT: stack.endpoint,
-      PINGYI_TABLE: stack.db.tableName,
-      PINGYI_CODE_SECRET: stack.deps.codeSecret.toString('base64'),
-      PINGYI_ADMIN_TOKEN: ADMIN_TOKEN,
+      PINGYI_TEST_HOST: host,
+      PINGYI_TEST_DYNAMODB_ENDPOINT: stack.endpoint,
+      PINGYI_TEST_TABLE: stack.db.tableName,
+      PINGYI_TEST_CODE_SECRET: stack.deps.codeSecret.toString('base64'),
       PINGYI_TEST_NOW: DURING_WINDOW.toISOString(),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
@@ -96,7 +89,7 @@ async function apiProcess(host: string): Promise<string> {
   const port = await new Promise<number>((found, failed) => {
     const onLine = (line: string) => {
       output.push(line);
-      const match = /^listening (\d+)$/.exec(line);
+      const match = /^\{"port":(\d+)\}$/.exec(line);
       if (match) found(Number(match[1]));
     };
     if (child.stdout) createInterface({ input: child.stdout }).on('line', onLine);

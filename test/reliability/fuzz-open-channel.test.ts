@@ -16,7 +16,16 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DURING_WINDOW, exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
-import { FUZZ_SEED, type Loose, newSubmissionId, report, SCALE, seconds, TEST_TIMEOUT } from './support.ts';
+import {
+  FUZZ_SEED,
+  type Loose,
+  newSubmissionId,
+  report,
+  SCALE,
+  SOAK,
+  seconds,
+  TEST_TIMEOUT,
+} from './support.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -317,7 +326,8 @@ describe('fuzzing the open channel and large ballots with fast-check', () => {
                 length: fc.integer({ min: 1, max: 40 }),
                 resend: fc.constantFrom('none', 'after', 'together'),
               }),
-              { minLength: 1, maxLength: 3 },
+              // three ballots of 2,000 subjects are 6,000 aggregate updates: at full scale only
+              { minLength: 1, maxLength: SOAK ? 3 : 2 },
             ),
           }),
           async (c) => {

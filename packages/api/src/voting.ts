@@ -179,6 +179,10 @@ const windowText = (minutes: number) => {
  * An open-link ballot: a slot of the source's quota is taken first (atomically, in the table), then the ballot is
  * cast; a submit that stores no new ballot (a retry) gives its slot back. When the quota is used up, a retry of a
  * ballot already stored still gets its receipt; anything else is refused until the window ends.
+ *
+ * This is the open channel's gate, and the seam for a stronger one (README, "A stronger gate later"): a county
+ * with WeChat sign-in would check its pass here and key the ballot by an HMAC of (campaign, openid) instead of the
+ * submission id, so that the same conditional write makes each person single-use; the quota stays as the brake.
  */
 async function castWithinQuota(
   deps: AppDeps,

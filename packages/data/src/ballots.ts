@@ -74,8 +74,13 @@ export interface CastInput {
   secret: Buffer;
 }
 
-/** DynamoDB takes at most 100 items in one transaction: the ballot, its receipt and its free texts come first. */
+/**
+ * DynamoDB takes at most 100 items in one transaction: the ballot, its receipt and its free texts come first, then
+ * as many comments as fit; the rest (a campaign may have 2,000 subjects) follow right after, in idempotent batches.
+ */
 const TRANSACTION_ITEMS = 100;
+/** Comments that always fit in the ballot's transaction (with both free texts). */
+export const COMMENTS_IN_TRANSACTION = TRANSACTION_ITEMS - 4;
 
 export function toBallotItem(input: Omit<CastInput, 'comments'>): BallotItem {
   const { ballot } = input;
@@ -191,12 +196,25 @@ function existingOnConflict(error: unknown): { item: Record<string, unknown> | u
 async function restoreComments(db: Db, input: CastInput): Promise<void> {
   const comments = commentItems(input);
   if (comments.length === 0) return;
-  const present = await commentsExisting(db, comments);
-  await putCommentsOnce(
-    db,
-    comments.filter((c) => !present.has(String(c.item.sk))),
-  );
+  try {
+    const present = await commentsExisting(db, comments);
+    await putCommentsOnce(
+      db,
+      comments.filter((c) => !present.has(String(c.item.sk))),
+    );
+  } catch (error) {
+    throw new CommentsNotStoredError(input.campaign, { cause: error });
+  }
 }
+
+/** Attempts at the ballot's own write when DynamoDB cancels it for a concurrent transaction on the same items. */
+const CONFLICT_ATTEMPTS = 4;
+
+/** A transaction cancelled only because another one held some of its items: it may simply be sent again. */
+const isConflictOnly = (error: unknown) =>
+  error instanceof TransactionCanceledException &&
+  (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+  (error.CancellationReasons ?? []).every((r) => r.Code === 'TransactionConflict' || r.Code === 'None');
 
 /**
  * Casts a ballot in ONE conditional transaction: the ballot (attribute_not_exists: the same code can never count
@@ -227,13 +245,29 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     ...freeTextItems(input).map((item) => ({ Put: { TableName: db.tableName, Item: item } })),
   ];
   const comments = commentItems(input);
-  const inline = comments.length <= TRANSACTION_ITEMS - head.length ? comments : [];
-  try {
-    await db.client.send(
+  const withBallot = comments.slice(0, TRANSACTION_ITEMS - head.length);
+  const after = comments.slice(withBallot.length);
+  const write = () =>
+    db.client.send(
       new TransactWriteCommand({
-        TransactItems: [...head, ...inline.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } }))],
+        TransactItems: [
+          ...head,
+          ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
+        ],
       }),
     );
+  try {
+    // Two submits of one ballot at once (a double tap, a retry racing its original) touch the same items: the one
+    // cancelled for the conflict is sent again, and then finds the other's ballot (a repeat, or a used code).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        break;
+      } catch (error) {
+        if (!isConflictOnly(error) || attempt === CONFLICT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+      }
+    }
   } catch (error) {
     const existing = existingOnConflict(error);
     if (!existing) throw error;
@@ -241,18 +275,15 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     if (outcome.outcome === 'repeat') await restoreComments(db, input);
     return outcome;
   }
-  if (inline.length < comments.length) {
+  if (after.length > 0) {
     try {
-      await writeNewComments(db, comments);
+      await writeNewComments(db, after);
     } catch (error) {
       throw new CommentsNotStoredError(input.campaign, { cause: error });
     }
   }
   return { outcome: 'cast', receipt };
 }
-
-/** How many comments a ballot can carry in its one transaction (the rest follow it): for tests and docs. */
-export const commentsInTransaction = (freeTexts: number) => TRANSACTION_ITEMS - 2 - freeTexts;
 
 /**
  * What a stored ballot says about a submission, without writing one: undefined when nothing is stored under the key.

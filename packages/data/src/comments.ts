@@ -1,7 +1,7 @@
 // Comment repository: the texts evaluators left per subject, for organizers only (never published raw), and the
 // writes that store a ballot's comments exactly once even when a retry writes them again.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Db, queryAll } from './client.ts';
 import { commentsOf } from './keys.ts';
 
@@ -22,9 +22,10 @@ export interface CommentItem {
   item: { pk: string; sk: string; text: string };
 }
 
-/** A transaction takes 100 items, BatchGetItem 100. */
-const TRANSACTION_ITEMS = 100;
+/** BatchWriteItem takes 25 items, BatchGetItem and TransactWriteItems 100. */
+const WRITE_BATCH = 25;
 const GET_BATCH = 100;
+const TRANSACTION = 100;
 /** Unprocessed items (throttling) are sent again this many times, with growing pauses, before giving up. */
 const ATTEMPTS = 8;
 /** Requests in flight at once for one ballot: its comments are written in a few round trips, not one by one. */
@@ -58,18 +59,20 @@ async function inParallel<T>(items: T[], work: (item: T) => Promise<void>): Prom
 }
 
 /**
- * Writes comments of a ballot that was just stored, so none of them exists yet: transactions of plain puts (up to
- * 100 items each). Writing the same transaction again (the SDK's retry of a lost answer) rewrites the same items with
- * the same texts: nothing doubles. Transactions rather than BatchWriteItem: they never leave items unprocessed, and
- * DynamoDB Local takes a batch write of 25 items about as long as a transaction of 100.
+ * Writes comments of a ballot that was just stored, so none of them exists yet: batches of plain puts. Writing the
+ * same batch again (the SDK's retry of a lost answer) rewrites the same items with the same texts: nothing doubles.
  */
 export async function writeNewComments(db: Db, comments: CommentItem[]): Promise<void> {
-  await inParallel(chunks(comments, TRANSACTION_ITEMS), async (chunk) => {
-    await db.client.send(
-      new TransactWriteCommand({
-        TransactItems: chunk.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
-      }),
-    );
+  await inParallel(chunks(comments, WRITE_BATCH), async (batch) => {
+    let requests = batch.map((c) => ({ PutRequest: { Item: c.item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === ATTEMPTS) throw new Error(`${requests.length} comments left unprocessed`);
+      if (attempt > 0) await pause(attempt);
+      const { UnprocessedItems } = await db.client.send(
+        new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }),
+      );
+      requests = (UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
+    }
   });
 }
 
@@ -93,19 +96,31 @@ export async function commentsExisting(db: Db, comments: CommentItem[]): Promise
   return found;
 }
 
-/** Puts each comment unless it exists: a concurrent retry may have written it, and a stored text is never replaced. */
+/**
+ * Puts each comment unless it exists: a concurrent retry may be writing the same ones, and a stored text is never
+ * replaced. Up to 100 conditional puts go in one transaction; a put whose item exists by then is dropped and the
+ * rest sent again (a conflict with a concurrent write is sent again too, after a pause).
+ */
 export async function putCommentsOnce(db: Db, comments: CommentItem[]): Promise<void> {
-  await inParallel(comments, async (c) => {
-    try {
-      await db.client.send(
-        new PutCommand({
-          TableName: db.tableName,
-          Item: c.item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  await inParallel(chunks(comments, TRANSACTION), async (chunk) => {
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === ATTEMPTS) throw new Error(`${pending.length} comments left unwritten`);
+      if (attempt > 0) await pause(attempt);
+      try {
+        await db.client.send(
+          new TransactWriteCommand({
+            TransactItems: pending.map((c) => ({
+              Put: { TableName: db.tableName, Item: c.item, ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        pending = pending.filter((_, i) => reasons[i]?.Code !== 'ConditionalCheckFailed');
+      }
     }
   });
 }
