@@ -13,6 +13,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { projectorStylesCspHash } from './dashboard-assets.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { ConsoleError, SignInRequiredError, TooLargeError } from './errors.ts';
 import { documentOf, MessagePage } from './pages/layout.tsx';
@@ -21,6 +22,7 @@ import type { ConsoleEnv } from './request.ts';
 import { accountRoutes } from './routes/accounts.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
+import { dashboardRoutes } from './routes/dashboard.tsx';
 import { ledgerRoutes } from './routes/ledger.tsx';
 import { printRoutes } from './routes/print.tsx';
 import { reportRoutes } from './routes/reports.tsx';
@@ -32,7 +34,7 @@ const csp = [
   "default-src 'none'",
   "script-src 'self'",
   "connect-src 'self'",
-  `style-src ${stylesCspHash} ${printStylesCspHash}`,
+  `style-src ${stylesCspHash} ${printStylesCspHash} ${projectorStylesCspHash}`,
   "img-src 'self' data:",
   "form-action 'self'",
   "base-uri 'none'",
@@ -111,6 +113,7 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', reportRoutes(deps));
   app.route('/', printRoutes(deps));
   app.route('/', ledgerRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

@@ -225,6 +225,7 @@ export function CampaignFrame(props: {
         {tab('definition', '评议方案', '/definition')}
         {tab('reports', '报告', '/reports')}
         {props.access === 'run' ? tab('ledger', '评议码台账', '/ledger') : null}
+        {tab('dashboard', '实时大屏', '/dashboard')}
         {props.access === 'run' ? tab('audit', '操作记录', '/audit') : null}
         {props.access === 'run' ? tab('share', '共享', '/share') : null}
       </nav>
