@@ -110,6 +110,14 @@ describe('slips, posters and voided codes', () => {
     expect(cells(ledger.text, 'party')).toEqual({ issued: 13, used: 1, void: 1, unused: 11 });
     expect(cells(ledger.text, 'staff')).toEqual({ issued: 0, used: 0, void: 0, unused: 0 });
 
+    // the dashboard, its projector view and the fragment the projector fetches: one consistent count
+    for (const path of ['dashboard', 'dashboard/projector', 'dashboard/live']) {
+      const board = await org.get(`/console/campaigns/${id}/${path}`);
+      expect(board.status, path).toBe(200);
+      expect(board.text).toContain('<strong id="ballots">1</strong>');
+      expect(board.text).toContain('<td class="num" data-turnout="party">1</td>');
+    }
+
     const voids = (await listAudit(stack.db, id)).filter((e) => e.action === 'codes-void');
     expect(voids).toHaveLength(1);
     expect(voids[0]?.actor).toEqual({ type: 'account', name: 'org' });

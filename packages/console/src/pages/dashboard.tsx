@@ -7,6 +7,7 @@ import { dashboardScriptIntegrity, dashboardScriptPath, projectorStyles } from '
 import type { SignedIn } from '../session.ts';
 import { CampaignFrame, type ResultsAnswer } from './campaigns.tsx';
 import { channelLabels, formatTime, percent } from './labels.ts';
+import { StandaloneDocument } from './print.tsx';
 
 /** Seconds between two boards on the wall. */
 export const REFRESH_SECONDS = 5;
@@ -171,26 +172,18 @@ export function DashboardPage(props: {
 
 export function ProjectorPage(props: { record: CampaignRecord; results: ResultsAnswer }) {
   return (
-    <html lang="zh-CN">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="robots" content="noindex, nofollow" />
-        <title>{`${props.record.definition.title} · 实时大屏`}</title>
-        <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: projectorStyles }} />
-        <DashboardScript />
-      </head>
-      <body>
-        <main>
-          <h1>{props.record.definition.title}</h1>
-          <Live record={props.record} results={props.results} />
-        </main>
-        <a class="exit" href={`/console/campaigns/${props.record.id}/dashboard`}>
-          退出投影
-        </a>
-      </body>
-    </html>
+    <StandaloneDocument
+      title={`${props.record.definition.title} · 实时大屏`}
+      styles={projectorStyles}
+      script={<DashboardScript />}
+    >
+      <main>
+        <h1>{props.record.definition.title}</h1>
+        <Live record={props.record} results={props.results} />
+      </main>
+      <a class="exit" href={`/console/campaigns/${props.record.id}/dashboard`}>
+        退出投影
+      </a>
+    </StandaloneDocument>
   );
 }

@@ -15,7 +15,13 @@ export interface Slip {
   svg: string;
 }
 
-function PrintDocument(props: { title: string; children: Child }) {
+/** A page without the console's frame (print pages, the projector): its own stylesheet, optionally a script. */
+export function StandaloneDocument(props: {
+  title: string;
+  styles: string;
+  script?: Child;
+  children: Child;
+}) {
   return (
     <html lang="zh-CN">
       <head>
@@ -25,12 +31,19 @@ function PrintDocument(props: { title: string; children: Child }) {
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${props.title} · 评议管理`}</title>
         <link rel="icon" href="data:," />
-        <style dangerouslySetInnerHTML={{ __html: printStyles }} />
+        <style dangerouslySetInnerHTML={{ __html: props.styles }} />
+        {props.script ?? null}
       </head>
       <body>{props.children}</body>
     </html>
   );
 }
+
+const PrintDocument = (props: { title: string; children: Child }) => (
+  <StandaloneDocument title={props.title} styles={printStyles}>
+    {props.children}
+  </StandaloneDocument>
+);
 
 /** Sheets of slips; the header on screen says what to do and is not printed. */
 export function SlipsPage(props: {
