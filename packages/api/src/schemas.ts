@@ -47,6 +47,10 @@ export const IssueCodesBody = z
   .object({ group: z.string().min(1), count: z.number().int().min(1).max(5000) })
   .openapi('IssueCodes');
 
+export const VoidCodeBody = z
+  .object({ group: z.string().min(1), serial: z.number().int().min(1) })
+  .openapi('VoidCode');
+
 export const IssuedCodes = z
   .object({
     codes: z.array(z.object({ serial: z.number().int(), token: z.string(), url: z.string() })),

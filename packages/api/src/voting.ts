@@ -38,6 +38,7 @@ import {
   NotOpenError,
   QuotaExceededError,
   ValidationError,
+  VoidCodeError,
 } from './errors.ts';
 
 export interface Voter {
@@ -47,6 +48,9 @@ export interface Voter {
   /** the ballot key of a code; open links get one per submission */
   codeKey?: string;
 }
+
+export const VOIDED =
+  '这个评议码已被组织者作废（例如纸条遗失后补发了新码），不能再用于评议。如果您手中是这张纸条，请向组织者索取新的评议码。';
 
 export const FORGED = '这个评议码无效，请核对二维码是否完整，或向组织者索取新的评议码';
 
@@ -68,6 +72,7 @@ export async function resolveVoter(deps: AppDeps, token: string): Promise<Voter>
   } else if (group.channel === 'open' || claims.serial > (record.issued[group.id] ?? 0)) {
     throw new ForgedCodeError(FORGED);
   }
+  if (claims.serial > 0 && record.voided[group.id]?.includes(claims.serial)) throw new VoidCodeError(VOIDED);
   ensureVotingOpen(record, now);
   const voter: Voter = { campaignId: claims.campaign, record, group };
   if (claims.serial > 0) voter.codeKey = codeBallot(group.id, claims.serial);

@@ -13,13 +13,18 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { projectorStylesCspHash } from './dashboard-assets.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { ConsoleError, SignInRequiredError, TooLargeError } from './errors.ts';
 import { documentOf, MessagePage } from './pages/layout.tsx';
+import { printStylesCspHash } from './print-styles.ts';
 import type { ConsoleEnv } from './request.ts';
 import { accountRoutes } from './routes/accounts.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
+import { dashboardRoutes } from './routes/dashboard.tsx';
+import { ledgerRoutes } from './routes/ledger.tsx';
+import { printRoutes } from './routes/print.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { script, scriptPath } from './script.ts';
 import { currentSession } from './session.ts';
@@ -29,7 +34,7 @@ const csp = [
   "default-src 'none'",
   "script-src 'self'",
   "connect-src 'self'",
-  `style-src ${stylesCspHash}`,
+  `style-src ${stylesCspHash} ${printStylesCspHash} ${projectorStylesCspHash}`,
   "img-src 'self' data:",
   "form-action 'self'",
   "base-uri 'none'",
@@ -106,6 +111,9 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', campaignRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', printRoutes(deps));
+  app.route('/', ledgerRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

@@ -70,6 +70,8 @@ label.check{font-weight:400}
 .panel>h2:first-child,.panel>h3:first-child{margin-top:0}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 fieldset{border:1px solid #d6d9de;border-radius:4px}
+.qr-small svg{width:7rem;height:7rem;display:block}
+.open-link{display:flex;gap:.75rem;align-items:flex-start}
 @media (min-width:1900px){html{font-size:20px}}
 @media print{.bar,.tabs,.actions,form{display:none}}
 `;

@@ -12,8 +12,15 @@ import {
 import { Campaign, type CampaignStatus } from '@pingyi/domain';
 import { type Actor, auditItem, SERVICE_ACTOR } from './audit.ts';
 import type { Db } from './client.ts';
-import { CampaignNotFoundError, CampaignStatusError } from './errors.ts';
-import { CAMPAIGNS_INDEX, CAMPAIGNS_PK, campaignKey, campaignListing } from './keys.ts';
+import { CampaignNotFoundError, CampaignStatusError, CodeNotVoidableError } from './errors.ts';
+import {
+  ballotKey,
+  CAMPAIGNS_INDEX,
+  CAMPAIGNS_PK,
+  campaignKey,
+  campaignListing,
+  codeBallot,
+} from './keys.ts';
 import { currentClosingReports } from './reports.ts';
 
 export interface CampaignRecord {
@@ -30,6 +37,8 @@ export interface CampaignRecord {
   sharedWith: string[];
   /** when it was last closed: the key of its closing tally (closing.ts) */
   closedAt?: string;
+  /** voided code serials per group (lost slips): the submit path refuses them */
+  voided: Record<string, number[]>;
 }
 
 /** Campaign ids are 8 hex characters: short enough for a printed code, unique per county stack. */
@@ -65,7 +74,23 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
     issued: (item.issued as Record<string, number>) ?? {},
     ...accessOf(item),
     ...(typeof item.closedAt === 'string' ? { closedAt: item.closedAt } : {}),
+    voided: voidedOf(item.voided),
   };
+}
+
+/** Voided codes are one string set on the campaign item, `<group>#<serial>`: ADD works on a missing set. */
+const voidElement = (group: string, serial: number) => `${group}#${serial}`;
+
+function voidedOf(value: unknown): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  if (!(value instanceof Set)) return out;
+  for (const element of value as Set<string>) {
+    const at = element.lastIndexOf('#');
+    const group = element.slice(0, at);
+    (out[group] ??= []).push(Number(element.slice(at + 1)));
+  }
+  for (const serials of Object.values(out)) serials.sort((a, b) => a - b);
+  return out;
 }
 
 /**
@@ -119,6 +144,7 @@ export async function createCampaign(
         issued,
         ...owner,
         sharedWith: [],
+        voided: {},
       };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -334,4 +360,62 @@ export async function reserveSerials(
     }),
   );
   return { first, last };
+}
+
+/**
+ * Voids an issued, unused code (a lost slip), atomically with its audit entry: the campaign item records the serial
+ * and a condition on the code's ballot item makes sure no ballot was cast with it. Voiding a void code again
+ * changes nothing. The submit path refuses the code once its (cached) campaign read shows the void.
+ */
+export async function voidCode(
+  db: Db,
+  id: string,
+  group: string,
+  serial: number,
+  now: Date,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<void> {
+  const at = now.toISOString();
+  const element = voidElement(group, serial);
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: campaignKey(id),
+              UpdateExpression: 'ADD voided :one SET updatedAt = :at',
+              ConditionExpression: 'issued.#group >= :serial AND NOT contains(voided, :element)',
+              ExpressionAttributeNames: { '#group': group },
+              ExpressionAttributeValues: {
+                ':one': new Set([element]),
+                ':at': at,
+                ':serial': serial,
+                ':element': element,
+              },
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: db.tableName,
+              Key: ballotKey(id, codeBallot(group, serial)),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: { TableName: db.tableName, Item: auditItem(id, at, 'codes-void', { group, serial }, actor) },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [campaign, ballot] = error.CancellationReasons ?? [];
+    if (ballot?.Code === 'ConditionalCheckFailed') throw new CodeNotVoidableError(id, 'used');
+    if (campaign?.Code !== 'ConditionalCheckFailed') throw error;
+    const record = await requireCampaign(db, id);
+    if (record.voided[group]?.includes(serial)) return;
+    throw new CodeNotVoidableError(id, 'not-issued');
+  }
 }

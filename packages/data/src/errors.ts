@@ -51,3 +51,14 @@ export class CommentsNotStoredError extends Error {
     super(`a ballot of campaign ${campaignId} is stored, some of its comments are not yet`, options);
   }
 }
+
+/** A code that cannot be voided: it has voted, or it was never issued. */
+export class CodeNotVoidableError extends Error {
+  override readonly name = 'CodeNotVoidableError';
+  constructor(
+    readonly campaignId: string,
+    readonly reason: 'used' | 'not-issued',
+  ) {
+    super(`code of campaign ${campaignId} cannot be voided: ${reason}`);
+  }
+}

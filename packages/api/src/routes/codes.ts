@@ -1,7 +1,8 @@
 // Code routes for organizers: issue single-use codes for token and paper groups, and the open-channel links.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { requireCampaign, reserveSerials } from '@pingyi/data';
+import { requireCampaign, reserveSerials, voidCode } from '@pingyi/data';
 import { actorOf } from '../auth.ts';
+import { forgetCampaign } from '../campaign-cache.ts';
 import { MAX_SERIAL, signCode } from '../codes.ts';
 import type { AppDeps } from '../deps.ts';
 import { ValidationError } from '../errors.ts';
@@ -13,6 +14,7 @@ import {
   json,
   jsonBodyErrors,
   organizerErrors,
+  VoidCodeBody,
 } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
@@ -55,6 +57,27 @@ const links = createRoute({
   },
 });
 
+const voidOne = createRoute({
+  method: 'post',
+  path: '/api/campaigns/{id}/codes/void',
+  operationId: 'voidCode',
+  tags,
+  security,
+  summary: '作废一个未使用的评议码（纸条遗失）；其链接此后不能投票',
+  request: {
+    params: CampaignParams,
+    body: { content: { 'application/json': { schema: VoidCodeBody } }, required: true },
+  },
+  responses: {
+    200: json(z.object({ group: z.string(), serial: z.number().int() }), 'the code is void'),
+    400: errorResponse('unknown group, or a serial that was never issued'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+    409: errorResponse('the code has voted: a counted ballot is never undone'),
+    ...jsonBodyErrors,
+  },
+});
+
 export function codeRoutes(deps: AppDeps) {
   const app = new OpenAPIHono();
   const urlOf = (token: string) => `${deps.publicUrl}/b/${token}`;
@@ -86,6 +109,21 @@ export function codeRoutes(deps: AppDeps) {
       return { serial: first + i, token, url: urlOf(token) };
     });
     return c.json({ codes }, 201);
+  });
+
+  app.openapi(voidOne, async (c) => {
+    const { id } = c.req.valid('param');
+    const { group, serial } = c.req.valid('json');
+    const record = await requireCampaign(deps.db, id);
+    const found = record.definition.groups.find((g) => g.id === group);
+    if (!found || found.channel === 'open') {
+      throw new ValidationError('没有这个发放评议码的评议人类别', [
+        { path: 'group', message: `不是发放评议码的评议人类别：${group}` },
+      ]);
+    }
+    await voidCode(deps.db, id, group, serial, deps.now(), actorOf(c));
+    forgetCampaign(deps.db, id);
+    return c.json({ group, serial }, 200);
   });
 
   app.openapi(links, async (c) => {

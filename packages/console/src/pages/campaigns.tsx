@@ -15,6 +15,7 @@ import {
   statusLabels,
 } from './labels.ts';
 import { CsrfField, Layout } from './layout.tsx';
+import { CodeQr, OpenLinkCell } from './qr.tsx';
 import { ResultsTables } from './results.tsx';
 
 export const StatusBadge = (props: { status: CampaignStatus }) => (
@@ -185,7 +186,7 @@ export function NewCampaignPage(props: {
   );
 }
 
-export type Tab = 'overview' | 'definition' | 'reports' | 'audit' | 'share';
+export type Tab = 'overview' | 'definition' | 'reports' | 'ledger' | 'dashboard' | 'audit' | 'share';
 
 export function CampaignFrame(props: {
   signedIn: SignedIn;
@@ -223,6 +224,8 @@ export function CampaignFrame(props: {
         {tab('overview', '概况与结果', '')}
         {tab('definition', '评议方案', '/definition')}
         {tab('reports', '报告', '/reports')}
+        {props.access === 'run' ? tab('ledger', '评议码台账', '/ledger') : null}
+        {tab('dashboard', '实时大屏', '/dashboard')}
         {props.access === 'run' ? tab('audit', '操作记录', '/audit') : null}
         {props.access === 'run' ? tab('share', '共享', '/share') : null}
       </nav>
@@ -376,7 +379,7 @@ export function OverviewPage(props: {
                   {run ? (
                     <td>
                       {g.channel === 'open' ? (
-                        <div class="link-box">{props.links[g.id] ?? ''}</div>
+                        <OpenLinkCell campaignId={record.id} group={g.id} link={props.links[g.id] ?? ''} />
                       ) : record.status === 'closed' ? (
                         <span class="muted">活动已结束</span>
                       ) : (
@@ -400,6 +403,7 @@ export function OverviewPage(props: {
                           <button type="submit" class="secondary">
                             生成评议码
                           </button>
+                          <a href={`/console/campaigns/${record.id}/slips?group=${g.id}`}>打印评议码…</a>
                         </form>
                       )}
                     </td>
@@ -537,7 +541,7 @@ export function IssuedCodesPage(props: {
   signedIn: SignedIn;
   record: CampaignRecord;
   group: string;
-  codes: { serial: number; url: string }[];
+  codes: { serial: number; url: string; svg: string }[];
 }) {
   const { record } = props;
   const label = record.definition.groups.find((g) => g.id === props.group)?.label ?? props.group;
@@ -569,6 +573,7 @@ export function IssuedCodesPage(props: {
         <thead>
           <tr>
             <th class="num">序号</th>
+            <th>二维码</th>
             <th>评议链接</th>
           </tr>
         </thead>
@@ -576,6 +581,9 @@ export function IssuedCodesPage(props: {
           {props.codes.map((c) => (
             <tr>
               <td class="num">{c.serial}</td>
+              <td>
+                <CodeQr svg={c.svg} />
+              </td>
               <td>{c.url}</td>
             </tr>
           ))}
