@@ -164,6 +164,17 @@ describe('the organizer API answers as documented', () => {
     await call('POST', codes, { body: 'group=party&count=2', type: 'application/x-www-form-urlencoded' }); // 415
     await call('POST', codes, { ...jsonBody({ group: 'party', count: 2 }), token: null });
     await call('POST', '/api/campaigns/00000000/codes', jsonBody({ group: 'party', count: 2 }));
+    const voids = `/api/campaigns/${id}/codes/void`;
+    await call('POST', voids, jsonBody({ group: 'party', serial: 2 })); // 200
+    await call('POST', voids, jsonBody({ group: 'party', serial: 999 })); // 400: never issued
+    await call('POST', voids, { body: 'group=party&serial=2', type: 'application/x-www-form-urlencoded' }); // 415
+    await call('POST', voids, { ...jsonBody({ group: 'party', serial: 2 }), token: null });
+    await call('POST', '/api/campaigns/00000000/codes/void', jsonBody({ group: 'party', serial: 1 }));
+    const [used] = (await call('POST', codes, jsonBody({ group: 'party', count: 1 }))).json.codes;
+    expect(
+      (await call('POST', `/b/${used.token}`, jsonBody(ratedJson('conformance-void-0001')))).status,
+    ).toBe(201);
+    await call('POST', voids, jsonBody({ group: 'party', serial: used.serial })); // 409: it has voted
     for (const path of ['links', 'results', 'reports']) {
       await call('GET', `/api/campaigns/${id}/${path}`);
       await call('GET', `/api/campaigns/00000000/${path}`);
