@@ -21,6 +21,7 @@ import { accountRoutes } from './routes/accounts.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { reportRoutes } from './routes/reports.tsx';
+import { subjectRoutes } from './routes/subjects.tsx';
 import { script, scriptPath } from './script.ts';
 import { currentSession } from './session.ts';
 import { stylesCspHash } from './styles.ts';
@@ -106,6 +107,7 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', campaignRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', subjectRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

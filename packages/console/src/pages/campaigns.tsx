@@ -185,7 +185,7 @@ export function NewCampaignPage(props: {
   );
 }
 
-export type Tab = 'overview' | 'definition' | 'reports' | 'audit' | 'share';
+export type Tab = 'overview' | 'definition' | 'subjects' | 'reports' | 'audit' | 'share';
 
 export function CampaignFrame(props: {
   signedIn: SignedIn;
@@ -222,6 +222,7 @@ export function CampaignFrame(props: {
       <nav class="tabs" aria-label="活动页面">
         {tab('overview', '概况与结果', '')}
         {tab('definition', '评议方案', '/definition')}
+        {props.access === 'run' ? tab('subjects', '评议对象', '/subjects') : null}
         {tab('reports', '报告', '/reports')}
         {props.access === 'run' ? tab('audit', '操作记录', '/audit') : null}
         {props.access === 'run' ? tab('share', '共享', '/share') : null}
