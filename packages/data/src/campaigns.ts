@@ -364,9 +364,13 @@ export async function updateDefinition(
             Update: {
               TableName: db.tableName,
               Key: campaignKey(from.id),
-              UpdateExpression: 'SET definition = :definition, title = :title, updatedAt = :at',
+              UpdateExpression: 'SET #definition = :definition, #title = :title, updatedAt = :at',
               ConditionExpression: '#status = :status AND updatedAt = :read',
-              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#definition': 'definition',
+                '#title': 'title',
+              },
               ExpressionAttributeValues: {
                 ':definition': JSON.stringify(next),
                 ':title': next.title,
