@@ -161,4 +161,67 @@ describe('campaign setup in the console', () => {
     expect(await org.locator('#frozen-reason').textContent()).toContain('已收到 1 张评议表');
     expect(await org.getByRole('button', { name: '检查并导入', exact: true }).count()).toBe(0);
   });
+
+  it('builds a small campaign in the form editor, with the message next to a bad field, and previews the ballot', async () => {
+    await org.goto(`${server.origin}/console/campaigns/new`);
+    await org.getByRole('button', { name: '创建空白方案（草稿）', exact: true }).click();
+    await org.waitForURL(/\/console\/campaigns\/[0-9a-f]{8}\/edit$/);
+    const id = /campaigns\/([0-9a-f]{8})/.exec(org.url())?.[1] ?? '';
+    await org.getByLabel('活动名称').fill('2026年县卫健局窗口服务评议');
+    await org.getByLabel('组织单位').fill('县卫生健康局');
+    await org.getByLabel('类别1 项目 1 id').fill('i1');
+    await org.getByLabel('类别1 项目 1', { exact: true }).fill('服务态度');
+    await org.getByLabel('类别1 项目 1 评价等级').selectOption('satisfaction');
+    await org.getByLabel('评议人类别 2 id').fill('public');
+    await org.getByLabel('评议人类别 2 名称').fill('办事群众');
+    await org.getByLabel('评议人类别 2 渠道').selectOption('open');
+    await org.getByLabel('评议人类别 2 权重').fill('-1');
+    await org.getByLabel('规则 1 门槛').fill('1/3');
+    await org.getByLabel('规则 1 后果').fill('窗口负责人约谈');
+    await org.getByRole('button', { name: '检查并保存', exact: true }).click();
+
+    // the message stands next to the field, in Chinese, and nothing is stored
+    expect(await org.locator('#editor-problems').textContent()).toContain('有 1 处需要修改，未保存');
+    const weight = org.getByLabel('评议人类别 2 权重');
+    expect(await weight.getAttribute('aria-invalid')).toBe('true');
+    const message = (await org.locator('#f-groups-1-weight-error').textContent()) ?? '';
+    expect(message).toMatch(/[\u4e00-\u9fff]/);
+    expect(await org.getByLabel('类别1 项目 1', { exact: true }).inputValue()).toBe('服务态度');
+    expect((await stack.organizer('GET', `/api/campaigns/${id}`)).json.definition.title).toBe('新的评议活动');
+    if (shots) await org.screenshot({ path: `${shots}/editor-form.png`, fullPage: false });
+
+    await weight.fill('2');
+    await org.getByRole('button', { name: '检查并保存', exact: true }).click();
+    expect(await org.getByRole('status').textContent()).toContain('评议方案已保存');
+    const saved = (await stack.organizer('GET', `/api/campaigns/${id}`)).json.definition;
+    expect(saved.title).toBe('2026年县卫健局窗口服务评议');
+    expect(saved.subjectKinds[0].items).toEqual([{ id: 'i1', label: '服务态度', scale: 'satisfaction' }]);
+    expect(saved.groups[1]).toEqual({ id: 'public', label: '办事群众', channel: 'open', weight: 2 });
+    expect(saved.rules).toEqual([
+      { kind: 'unit', metric: 'negativeRate', above: '1/3', flag: '窗口负责人约谈' },
+    ]);
+
+    // the preview of the open group is the ballot page its evaluators get from the open link
+    await org.getByRole('link', { name: '办事群众', exact: true }).click();
+    const preview = await org.locator('main').innerHTML();
+    expect(preview).toContain('服务态度');
+    expect((await stack.organizer('POST', `/api/campaigns/${id}/open`)).status).toBe(200);
+    const links = (await stack.organizer('GET', `/api/campaigns/${id}/links`)).json as Record<string, string>;
+    const voter = await browser.newContext(OFFICE);
+    const ballot = await voter.newPage();
+    await ballot.goto(`${server.origin}${new URL(links.public ?? '').pathname}`);
+    const real = await ballot.locator('main').innerHTML();
+    await voter.close();
+    const comparable = (html: string) =>
+      html.replace(/action="[^"]*"/g, 'action=""').replace(/name="submissionId" value="[^"]*"/g, '');
+    expect(comparable(preview)).toBe(comparable(real));
+
+    // open: the form is frozen and says why
+    await org.goto(`${server.origin}/console/campaigns/${id}/edit`);
+    expect(await org.locator('#frozen-reason').textContent()).toContain(
+      '评议内容、评价等级、评议人类别和规则不能再修改',
+    );
+    expect(await org.getByRole('button', { name: '检查并保存', exact: true }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });

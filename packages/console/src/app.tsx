@@ -20,6 +20,7 @@ import type { ConsoleEnv } from './request.ts';
 import { accountRoutes } from './routes/accounts.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
+import { editorRoutes } from './routes/editor.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { subjectRoutes } from './routes/subjects.tsx';
 import { script, scriptPath } from './script.ts';
@@ -74,7 +75,8 @@ export function consoleApp(deps: ConsoleDeps) {
     await next();
     // pages hold names, results and one-time links: never kept; only the content-addressed script is cached
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', csp);
+    // the ballot preview brings the evaluator pages' own policy
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', csp);
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');
@@ -108,6 +110,7 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', campaignRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', subjectRoutes(deps));
+  app.route('/', editorRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

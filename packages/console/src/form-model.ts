@@ -266,4 +266,5 @@ export function check(draft: Draft): Checked {
 }
 
 /** The campaign file as the editor exports it: the definition as stored (defaults filled in), indented. */
-export const exportFile = (campaign: Campaign | CampaignInput | Draft) => `${JSON.stringify(campaign, null, 2)}\n`;
+export const exportFile = (campaign: Campaign | CampaignInput | Draft) =>
+  `${JSON.stringify(campaign, null, 2)}\n`;
