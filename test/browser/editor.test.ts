@@ -188,6 +188,7 @@ describe('campaign setup in the console', () => {
     expect(message).toMatch(/[\u4e00-\u9fff]/);
     expect(await org.getByLabel('类别1 项目 1', { exact: true }).inputValue()).toBe('服务态度');
     expect((await stack.organizer('GET', `/api/campaigns/${id}`)).json.definition.title).toBe('新的评议活动');
+    await weight.scrollIntoViewIfNeeded();
     if (shots) await org.screenshot({ path: `${shots}/editor-form.png`, fullPage: false });
 
     await weight.fill('2');

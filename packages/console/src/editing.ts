@@ -1,6 +1,10 @@
 // What may still change in a campaign, and why not: the editing rules the subject import and the editor follow.
-import type { CampaignRecord } from '@pingyi/data';
+import { type CampaignRecord, requireCampaign } from '@pingyi/data';
 import type { Campaign } from '@pingyi/domain';
+import { requireAccess } from './access.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { callApi } from './request.ts';
+import type { SignedIn } from './session.ts';
 
 export type Editable =
   | { definition: true; subjects: true }
@@ -35,3 +39,12 @@ export function subjectsSummary(campaign: Campaign): string {
   );
   return `共 ${campaign.subjects.length} 个（${counts.join('，')}）`;
 }
+
+/** A campaign this account runs, with what may still change in it (which needs its count of ballots). */
+export async function editableCampaign(deps: ConsoleDeps, s: SignedIn, id: string) {
+  const record = await requireCampaign(deps.db, id);
+  const access = requireAccess(s.account, record, 'run');
+  const { ballots } = await callApi<{ ballots: number }>(deps, s, 'GET', `/api/campaigns/${id}/results`);
+  return { record, access, rules: editable(record, ballots) };
+}
+export type EditableCampaign = Awaited<ReturnType<typeof editableCampaign>>;

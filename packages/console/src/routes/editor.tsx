@@ -1,11 +1,11 @@
 // Form editor routes: the definition as a form, saved under the editing rules (editing.ts) with the domain schema's
 // checks and an audited before/after summary; the campaign file's import; and the ballot preview of each group.
-import { type CampaignRecord, requireCampaign, updateDefinition } from '@pingyi/data';
+import { type CampaignRecord, updateDefinition } from '@pingyi/data';
 import { CAMPAIGN_JSON_MAX, type Campaign } from '@pingyi/domain';
 import { Hono } from 'hono';
-import { requireAccess, requireRole } from '../access.ts';
+import { requireRole } from '../access.ts';
 import type { ConsoleDeps } from '../deps.ts';
-import { editable } from '../editing.ts';
+import { type EditableCampaign, editableCampaign } from '../editing.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { check, type Draft, draftOf, type Fields, fieldsOf } from '../form-model.ts';
 import { EditorPage } from '../pages/editor.tsx';
@@ -55,16 +55,11 @@ export function changeSummary(before: Campaign, after: Campaign) {
 export function editorRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
 
-  async function campaignFor(s: SignedIn, id: string) {
-    const record = await requireCampaign(deps.db, id);
-    const access = requireAccess(s.account, record, 'run');
-    const { ballots } = await callApi<{ ballots: number }>(deps, s, 'GET', `/api/campaigns/${id}/results`);
-    return { record, access, rules: editable(record, ballots) };
-  }
+  const campaignFor = (s: SignedIn, id: string) => editableCampaign(deps, s, id);
 
   const page = (
     s: SignedIn,
-    found: Awaited<ReturnType<typeof campaignFor>>,
+    found: EditableCampaign,
     fields: Fields,
     issues: Map<string, string[]> = new Map(),
     notice?: string,
@@ -118,7 +113,7 @@ export function editorRoutes(deps: ConsoleDeps) {
   });
 
   /** Saves a draft definition if the schema accepts it; otherwise the form again with each message at its field. */
-  async function save(s: SignedIn, found: Awaited<ReturnType<typeof campaignFor>>, draft: Draft) {
+  async function save(s: SignedIn, found: EditableCampaign, draft: Draft) {
     if (!found.rules.definition) throw new ConflictError(found.rules.reason);
     const checked = check(draft);
     if (!checked.campaign) return { fields: fieldsOf(draft), issues: checked.issues };

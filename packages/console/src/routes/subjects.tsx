@@ -1,30 +1,23 @@
 // Subject routes of the console: the list, the template workbook, and importing a filled-in .xlsx or .csv under the
 // editing rules (editing.ts), audited with a before/after summary.
-import { type CampaignRecord, requireCampaign, updateDefinition } from '@pingyi/data';
+import { type CampaignRecord, updateDefinition } from '@pingyi/data';
 import { Campaign } from '@pingyi/domain';
 import { Hono } from 'hono';
-import { requireAccess } from '../access.ts';
 import type { ConsoleDeps } from '../deps.ts';
-import { editable, subjectsSummary } from '../editing.ts';
+import { type EditableCampaign, editableCampaign, subjectsSummary } from '../editing.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { documentOf } from '../pages/layout.tsx';
 import { SubjectsPage, type UploadOutcome } from '../pages/subjects.tsx';
-import { actorOf, type ConsoleEnv, callApi, postedForm, signedIn } from '../request.ts';
+import { actorOf, type ConsoleEnv, postedForm, signedIn } from '../request.ts';
 import type { SignedIn } from '../session.ts';
 import { readSubjectsFile, templateWorkbook } from '../subjects-file.ts';
 
 export function subjectRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
 
-  /** The campaign, what may still change in it (which needs its ballot count), for an account that runs it. */
-  async function campaignFor(s: SignedIn, id: string) {
-    const record = await requireCampaign(deps.db, id);
-    const access = requireAccess(s.account, record, 'run');
-    const { ballots } = await callApi<{ ballots: number }>(deps, s, 'GET', `/api/campaigns/${id}/results`);
-    return { record, access, rules: editable(record, ballots) };
-  }
+  const campaignFor = (s: SignedIn, id: string) => editableCampaign(deps, s, id);
 
-  const page = (s: SignedIn, found: Awaited<ReturnType<typeof campaignFor>>, outcome?: UploadOutcome) =>
+  const page = (s: SignedIn, found: EditableCampaign, outcome?: UploadOutcome) =>
     documentOf(
       <SubjectsPage
         signedIn={s}
