@@ -18,7 +18,10 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.ts';
+import { evaluatorCsp } from './evaluator-headers.ts';
 import { errorBody, internalErrorBody, logInternal, statusOf, toApiError } from './on-error.ts';
+import { BallotPage } from './pages/ballot-page.tsx';
+import { documentOf } from './pages/layout.tsx';
 import { MessagePage } from './pages/message-page.tsx';
 import { sourceAddress } from './rate-limit.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
@@ -78,6 +81,16 @@ export function createApp(deps: AppDeps) {
       publicUrl: deps.publicUrl,
       clientAddress: sourceAddress,
       clientKey: createHmac('sha256', deps.codeSecret).update('pingyi-console-client-key-v1').digest(),
+      ballotPreview: (campaign, groupId) => {
+        const group = campaign.groups.find((g) => g.id === groupId);
+        if (!group) throw new Error(`no group ${groupId}`);
+        return {
+          html: documentOf(
+            <BallotPage campaign={campaign} group={group} action="#preview" submissionId="preview" />,
+          ),
+          csp: evaluatorCsp,
+        };
+      },
       ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
     }),
   );

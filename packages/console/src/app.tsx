@@ -23,9 +23,11 @@ import { accountRoutes } from './routes/accounts.tsx';
 import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
+import { editorRoutes } from './routes/editor.tsx';
 import { ledgerRoutes } from './routes/ledger.tsx';
 import { printRoutes } from './routes/print.tsx';
 import { reportRoutes } from './routes/reports.tsx';
+import { subjectRoutes } from './routes/subjects.tsx';
 import { script, scriptPath } from './script.ts';
 import { currentSession } from './session.ts';
 import { stylesCspHash } from './styles.ts';
@@ -78,7 +80,8 @@ export function consoleApp(deps: ConsoleDeps) {
     await next();
     // pages hold names, results and one-time links: never kept; only the content-addressed script is cached
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', csp);
+    // the ballot preview brings the evaluator pages' own policy
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', csp);
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
     c.header('X-Content-Type-Options', 'nosniff');
@@ -114,6 +117,8 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', printRoutes(deps));
   app.route('/', ledgerRoutes(deps));
   app.route('/', dashboardRoutes(deps));
+  app.route('/', subjectRoutes(deps));
+  app.route('/', editorRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

@@ -1,5 +1,6 @@
 // What the console needs from outside, injected by the app that mounts it (and by tests).
 import type { Actor, Db } from '@pingyi/data';
+import type { Campaign } from '@pingyi/domain';
 import type { Context } from 'hono';
 import type { ScryptParams } from './passwords.ts';
 
@@ -17,6 +18,11 @@ export interface ConsoleDeps {
   clientAddress: (c: Context) => string;
   /** keys the digest of client addresses, so the table never holds an address */
   clientKey: Buffer;
+  /**
+   * The ballot page exactly as an evaluator of a group sees it, and the security policy it is served with: the
+   * editor's preview. Rendered by the app that serves ballots, so the console never copies the page.
+   */
+  ballotPreview?: (campaign: Campaign, groupId: string) => { html: string; csp: string };
   /** scrypt cost of new password hashes; stored with each hash, so it can be raised later */
   scrypt?: ScryptParams;
 }

@@ -44,15 +44,20 @@ export interface CampaignRecord {
 /** Campaign ids are 8 hex characters: short enough for a printed code, unique per county stack. */
 export const CAMPAIGN_ID = /^[0-9a-f]{8}$/;
 
-/** Definitions never change after creation, so a parsed one is kept for the life of the process. */
+/**
+ * A definition changes only while it may be edited (updateDefinition), which also moves updatedAt: a parsed one is
+ * kept for the life of the process under its id and that version.
+ */
 const parsedDefinitions = new Map<string, Campaign>();
+const versionKey = (id: string, updatedAt: string) => `${id}@${updatedAt}`;
 
-function definitionOf(id: string, json: string): Campaign {
-  let parsed = parsedDefinitions.get(id);
+function definitionOf(id: string, updatedAt: string, json: string): Campaign {
+  const key = versionKey(id, updatedAt);
+  let parsed = parsedDefinitions.get(key);
   if (!parsed) {
     parsed = Campaign.parse(JSON.parse(json));
     if (parsedDefinitions.size > 200) parsedDefinitions.clear();
-    parsedDefinitions.set(id, parsed);
+    parsedDefinitions.set(key, parsed);
   }
   return parsed;
 }
@@ -67,7 +72,7 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
   const id = String(item.id);
   return {
     id,
-    definition: definitionOf(id, String(item.definition)),
+    definition: definitionOf(id, String(item.updatedAt), String(item.definition)),
     status: item.status as CampaignStatus,
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
@@ -134,7 +139,7 @@ export async function createCampaign(
           ],
         }),
       );
-      parsedDefinitions.set(id, definition);
+      parsedDefinitions.set(versionKey(id, at), definition);
       return {
         id,
         definition,
@@ -418,4 +423,58 @@ export async function voidCode(
     if (record.voided[group]?.includes(serial)) return;
     throw new CodeNotVoidableError(id, 'not-issued');
   }
+}
+
+/**
+ * Replaces the definition of a campaign that may still be edited: any part while a draft, and (the caller checks
+ * that only subjects change and no ballot was cast) an open one. Refused if the campaign changed since `from` was
+ * read, so two people editing at once cannot overwrite each other. The audit entry carries a before/after summary.
+ */
+export async function updateDefinition(
+  db: Db,
+  from: CampaignRecord,
+  next: Campaign,
+  summary: { changed: string; before: string; after: string },
+  now: Date,
+  actor: Actor,
+): Promise<CampaignRecord> {
+  if (from.status === 'closed') throw new CampaignStatusError(from.id, from.status, from.status);
+  const at = now.toISOString();
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: campaignKey(from.id),
+              UpdateExpression: 'SET #definition = :definition, #title = :title, updatedAt = :at',
+              ConditionExpression: '#status = :status AND updatedAt = :read',
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#definition': 'definition',
+                '#title': 'title',
+              },
+              ExpressionAttributeValues: {
+                ':definition': JSON.stringify(next),
+                ':title': next.title,
+                ':at': at,
+                ':status': from.status,
+                ':read': from.updatedAt,
+              },
+            },
+          },
+          { Put: { TableName: db.tableName, Item: auditItem(from.id, at, 'edit', summary, actor) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const latest = await requireCampaign(db, from.id);
+      throw new CampaignStatusError(from.id, latest.status, from.status);
+    }
+    throw error;
+  }
+  parsedDefinitions.set(versionKey(from.id, at), next);
+  return { ...from, definition: next, updatedAt: at };
 }

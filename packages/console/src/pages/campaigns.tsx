@@ -181,12 +181,33 @@ export function NewCampaignPage(props: {
             </div>
           </form>
         </section>
+        <section class="panel">
+          <h2>从空白开始</h2>
+          <form method="post" action="/console/campaigns/blank">
+            <CsrfField signedIn={props.signedIn} />
+            <p>创建一个最简单的草稿，然后在“编辑方案”中逐项填写，在“评议对象”中从 Excel 导入名单。</p>
+            <div class="actions">
+              <button type="submit" class="secondary">
+                创建空白方案（草稿）
+              </button>
+            </div>
+          </form>
+        </section>
       </div>
     </Layout>
   );
 }
 
-export type Tab = 'overview' | 'definition' | 'reports' | 'ledger' | 'dashboard' | 'audit' | 'share';
+export type Tab =
+  | 'overview'
+  | 'definition'
+  | 'edit'
+  | 'subjects'
+  | 'reports'
+  | 'ledger'
+  | 'dashboard'
+  | 'audit'
+  | 'share';
 
 export function CampaignFrame(props: {
   signedIn: SignedIn;
@@ -223,6 +244,8 @@ export function CampaignFrame(props: {
       <nav class="tabs" aria-label="活动页面">
         {tab('overview', '概况与结果', '')}
         {tab('definition', '评议方案', '/definition')}
+        {props.access === 'run' ? tab('edit', '编辑方案', '/edit') : null}
+        {props.access === 'run' ? tab('subjects', '评议对象', '/subjects') : null}
         {tab('reports', '报告', '/reports')}
         {props.access === 'run' ? tab('ledger', '评议码台账', '/ledger') : null}
         {tab('dashboard', '实时大屏', '/dashboard')}

@@ -31,6 +31,7 @@ const actionLabels: Record<string, string> = {
   open: '开始评议',
   closed: '结束评议',
   reopen: '重新开放',
+  edit: '修改方案',
   codes: '生成评议码',
   'codes-void': '作废评议码',
   export: '导出报告',
@@ -73,6 +74,8 @@ const detailNames: Record<string, string> = {
   reason: '原因',
   format: '格式',
   changed: '变更',
+  before: '修改前',
+  after: '修改后',
   by: '操作者',
   supersededReports: '被取代的报告',
 };
