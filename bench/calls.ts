@@ -10,12 +10,11 @@ import { createApp } from '@pingyi/api';
 import {
   aggregateKey,
   aggregatesOfTally,
+  countedFromStream,
   type Db,
   ensureTable,
-  fromStreamImage,
-  isBallotInsert,
+  isCountedInsert,
 } from '@pingyi/data';
-import { tallyOf } from '@pingyi/domain';
 import { createAggregateHandler } from '../functions/aggregate/handler.ts';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
 import { startStreamPoller } from '../packages/local/src/stream-poller.ts';
@@ -112,16 +111,16 @@ export async function benchCalls(ballots = 300) {
     const poller = startStreamPoller({
       streams: new DynamoDBStreamsClient(config),
       streamArn,
-      filter: isBallotInsert,
+      filter: isCountedInsert,
       intervalMs: 50,
       batchSize: 100,
       handler: async (event) => {
         const before = aggregator.counts.get('UpdateItemCommand') ?? 0;
         const decoded = event.Records.map((r) =>
-          fromStreamImage(r.dynamodb?.NewImage as Record<string, AttributeValue>),
+          countedFromStream(r.dynamodb?.NewImage as Record<string, AttributeValue>),
         );
         const items = new Set(
-          aggregatesOfTally(tallyOf(decoded.map((d) => d.ballot))).map((a) => aggregateKey(id, a.scope).sk),
+          decoded.flatMap((d) => aggregatesOfTally(d.tally)).map((a) => aggregateKey(id, a.scope).sk),
         ).size;
         const response = await handle(event);
         batches.push({

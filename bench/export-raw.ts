@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createS3Client } from '@pingyi/api/runtime';
 import { createCampaign, createDocumentClient, type Db, ensureTable, toBallotItem } from '@pingyi/data';
 import { Campaign, type CastBallot } from '@pingyi/domain';
 import { runExport } from '@pingyi/reports';
+import { createS3Client } from '@pingyi/runtime';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
 import { startLocalS3 } from '../packages/local/src/s3-local.ts';
 
@@ -39,7 +39,6 @@ function randomBallot(n: number): CastBallot {
 }
 
 async function seed(db: Db, campaign: string, count: number, offset: number) {
-  const now = new Date();
   let next = offset;
   async function worker() {
     while (next < offset + count) {
@@ -53,8 +52,8 @@ async function seed(db: Db, campaign: string, count: number, offset: number) {
               campaign,
               ballotKey: `t.party.${n + 1}`,
               ballot: randomBallot(n),
-              receipt: 'BENCH-0000',
-              now,
+              submissionId: `s-${Math.random()}`,
+              secret: Buffer.from('secret'),
             }),
           },
         });

@@ -58,9 +58,8 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 20
         campaign: 'bench000',
         ballotKey: `t.party.${randomUUID()}`,
         ballot: CAST,
-        receipt: 'ABCD-EFGH',
         submissionId: randomUUID(),
-        now: new Date(),
+        secret: Buffer.from('bench-secret'),
       });
       await db.send(
         new PutCommand({ TableName: 'pingyi', Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),

@@ -2,17 +2,9 @@
 // from the live aggregates, and with --repair set the aggregates to the recount (closed campaigns only, unless
 // --force). Locally it finds DynamoDB Local through .data/runtime.json (written by npm start); on AWS set
 // PINGYI_TABLE and AWS_REGION (and credentials) as for the functions.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  createDocumentClient,
-  type Db,
-  readAggregateItems,
-  recountCampaign,
-  requireCampaign,
-} from '@pingyi/data';
-import { z } from 'zod';
+import { readAggregateItems, recountCampaign, requireCampaign } from '@pingyi/data';
+import { opsTarget } from './ops-db.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -24,26 +16,7 @@ if (!campaignId) {
   process.exit(2);
 }
 
-const dataDir = resolve(process.env.PINGYI_DATA_DIR ?? join(import.meta.dirname, '..', '.data'));
-const runtimeFile = join(dataDir, 'runtime.json');
-const local = existsSync(runtimeFile)
-  ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { dynamoEndpoint?: string })
-  : {};
-const env = z
-  .object({
-    PINGYI_TABLE: z.string().min(1).default('pingyi'),
-    PINGYI_DYNAMODB_ENDPOINT: z.url().optional(),
-    AWS_REGION: z.string().min(1).default('cn-north-1'),
-  })
-  .parse(process.env);
-const endpoint = env.PINGYI_DYNAMODB_ENDPOINT ?? local.dynamoEndpoint;
-const db: Db = {
-  client: createDocumentClient({
-    region: env.AWS_REGION,
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  }),
-  tableName: env.PINGYI_TABLE,
-};
+const { db } = opsTarget();
 
 const campaign = await requireCampaign(db, campaignId);
 if (values.repair && campaign.status !== 'closed' && !values.force) {

@@ -21,8 +21,8 @@ function record(seq: string, group: string, option: string): DynamoDBRecord {
     campaign: '0a1b2c3d',
     ballotKey: `t.${group}.${seq}`,
     ballot: { group, ratings: { 'org-edu': { overall: option } }, commented: [], best: [], worst: [] },
-    receipt: 'ABCD-EFGH',
-    now: new Date('2026-12-02T02:00:00Z'),
+    submissionId: `s-${Math.random()}`,
+    secret: Buffer.from('secret'),
   });
   return {
     eventName: 'INSERT',

@@ -1,15 +1,16 @@
-// Lambda entry for the table stream: ballot inserts in, aggregate updates out. An adapter, no math, no keys.
+// Lambda entry for the table stream: inserts of ballots, comments and free texts in, aggregate updates out. An
+// adapter, no math, no keys.
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { loadRuntimeConfig, logger } from '@pingyi/api/runtime';
 import {
-  applyBallots,
+  applyRecords,
   compareSequence,
+  countedFromStream,
   type Db,
-  fromStreamImage,
-  isBallotInsert,
-  type StreamBallot,
+  isCountedInsert,
+  type StreamRecord,
 } from '@pingyi/data';
+import { loadRuntimeConfig, logger } from '@pingyi/runtime';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /**
@@ -21,33 +22,33 @@ export type AggregateResponse = DynamoDBBatchResponse & { state: Record<string, 
 
 export function createAggregateHandler(db: Db) {
   return async function handle(event: AggregateEvent): Promise<AggregateResponse> {
-    const records = event.Records.filter((r) => isBallotInsert(r));
+    const records = event.Records.filter((r) => isCountedInsert(r));
     if (records.length === 0) return { batchItemFailures: [], state: {} };
     const shard = event.shardId;
     if (!shard)
       throw new Error('stream event without shardId: the event source mapping needs a tumbling window');
-    const ballots: StreamBallot[] = [];
+    const counted: StreamRecord[] = [];
     // A record that cannot be read stops the batch there: what precedes it is applied, and the stream
     // resumes at it until the mapping's bounded retries hand it to the failure destination.
     let poison: string | undefined;
     for (const record of records) {
       const sequenceNumber = sequenceOf(record);
       try {
-        ballots.push({ shard, sequenceNumber, ...decode(record) });
+        counted.push({ shard, sequenceNumber, ...decode(record) });
       } catch (error) {
-        logger.error('unreadable ballot record', { sequenceNumber, error: String(error) });
+        logger.error('unreadable stream record', { sequenceNumber, error: String(error) });
         poison = sequenceNumber;
         break;
       }
     }
-    const result = await applyBallots(db, ballots);
+    const result = await applyRecords(db, counted);
     const failedFrom = earliest(result.failedFrom, poison);
     if (failedFrom === undefined) {
-      logger.info('aggregated', { ballots: ballots.length, items: result.items, writes: result.writes });
+      logger.info('aggregated', { records: counted.length, items: result.items, writes: result.writes });
       return { batchItemFailures: [], state: {} };
     }
     logger.error('aggregation incomplete; resuming from the first unapplied record', {
-      ballots: ballots.length,
+      records: counted.length,
       items: result.items,
       failedItems: result.errors.length,
       errors: result.errors.slice(0, 3).map(String),
@@ -70,8 +71,8 @@ function sequenceOf(record: DynamoDBRecord): string {
 
 function decode(record: DynamoDBRecord) {
   const image = record.dynamodb?.NewImage;
-  if (!image) throw new Error('ballot insert without NewImage: the stream must be NEW_IMAGE');
-  return fromStreamImage(image as Record<string, AttributeValue>);
+  if (!image) throw new Error('insert without NewImage: the stream must be NEW_IMAGE');
+  return countedFromStream(image as Record<string, AttributeValue>);
 }
 
 let handler: ReturnType<typeof createAggregateHandler> | undefined;

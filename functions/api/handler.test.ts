@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import {
-  ConditionalCheckFailedException,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
+  TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { clearCampaignCache, createApp, signCode } from '@pingyi/api';
+import { receiptOf, submissionDigest } from '@pingyi/data';
 import { Campaign } from '@pingyi/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -55,22 +56,25 @@ beforeEach(() => {
 
 describe('submit path error handling', () => {
   it('does at most one read and one conditional write per ballot, and no read while the campaign is cached', async () => {
-    mock.on(PutCommand).resolves({});
+    mock.on(TransactWriteCommand).resolves({});
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(mock).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(mock).toHaveReceivedCommandTimes(PutCommand, 2);
-    expect(mock).toHaveReceivedCommandWith(PutCommand, {
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    // one write: the ballot, conditional, with its receipt listed apart in the same transaction
+    const [put, receipt] = mock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(put?.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    expect(Object.keys(receipt?.Put?.Item ?? {}).sort()).toEqual(['pk', 'sk']);
   });
 
   it('turns throttling into a 500 that claims nothing was accepted, without leaking internals', async () => {
     mock
-      .on(PutCommand)
+      .on(TransactWriteCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const response = await submit();
     expect(response.status).toBe(500);
@@ -80,18 +84,27 @@ describe('submit path error handling', () => {
 
   it('tells a retry (same submission id) from a second voter on a failed condition', async () => {
     const existing = (sid: string) =>
-      new ConditionalCheckFailedException({
+      new TransactionCanceledException({
         message: 'exists',
         $metadata: {},
-        Item: marshall({ pk: 'x', sid, rc: 'WXYZ-2345' }),
+        CancellationReasons: [
+          {
+            Code: 'ConditionalCheckFailed',
+            Item: marshall({ pk: 'x', sd: submissionDigest(codeSecret, '0a1b2c3d', sid) }),
+          },
+          { Code: 'None' },
+        ],
       });
     mock
-      .on(PutCommand)
+      .on(TransactWriteCommand)
       .rejectsOnce(existing(ballot.submissionId))
       .rejectsOnce(existing('another-submission-01'));
     const retry = await submit();
     expect(retry.status).toBe(200);
-    expect(await retry.json()).toEqual({ receipt: 'WXYZ-2345' });
+    // the receipt is derived again from the submission: the stored ballot holds none
+    expect(await retry.json()).toEqual({
+      receipt: receiptOf(codeSecret, '0a1b2c3d', 't.party.1', ballot.submissionId),
+    });
     const second = await submit();
     expect(second.status).toBe(409);
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('code_used');

@@ -1,12 +1,6 @@
 // Lambda entry for the HTTP API (API Gateway HTTP API v2 events): the same Hono app the local runtime serves.
-import {
-  type AppDeps,
-  createApp,
-  createEventBridgeClient,
-  eventBridgeExportRequester,
-  loadRuntimeConfig,
-  loadSecrets,
-} from '@pingyi/api';
+import { type AppDeps, createApp, createEventBridgeClient, eventBridgeExportRequester } from '@pingyi/api';
+import { loadRuntimeConfig, loadSecrets } from '@pingyi/runtime';
 import { handle } from 'hono/aws-lambda';
 
 let handler: ReturnType<typeof handle> | undefined;

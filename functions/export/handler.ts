@@ -1,6 +1,5 @@
 // Lambda entry for exports: the schedule (every open campaign, and closed ones not yet exported since closing)
 // and ExportRequested events (on demand, or when a campaign closes). An adapter: the work is in @pingyi/reports.
-import { loadRuntimeConfig, logger } from '@pingyi/api/runtime';
 import { type Db, hasFinalTally, listCampaigns, type ReportTrigger, requireCampaign } from '@pingyi/data';
 import {
   COUNT_MISMATCH_METRIC,
@@ -12,6 +11,7 @@ import {
   type ReportStore,
   runExport,
 } from '@pingyi/reports';
+import { loadRuntimeConfig, logger } from '@pingyi/runtime';
 
 /** An EventBridge event: either ours (ExportRequested) or the schedule's. */
 export interface ExportEvent {

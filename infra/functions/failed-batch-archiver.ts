@@ -12,8 +12,8 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { logger } from '@pingyi/api/runtime';
 import { compareSequence, isBallotInsert } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 /** What Lambda puts in the on-failure queue for a DynamoDB stream batch. */
@@ -69,7 +69,8 @@ export async function readBatch(deps: ArchiverDeps, info: StreamBatchFailure['DD
       const sequence = record.dynamodb?.SequenceNumber;
       if (!sequence) continue;
       if (compareSequence(sequence, info.endSequenceNumber) > 0) return records;
-      // the mapping's filter let only ballot inserts through; keep the archive to what the function was given
+      // ballots only: a comment or free text next to its ballot in the archive would tie them together again (the
+      // table keeps them, and a recount counts them)
       if (isBallotInsert(record)) records.push(record);
     }
     const last = Records.at(-1)?.dynamodb?.SequenceNumber;

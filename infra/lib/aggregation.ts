@@ -1,5 +1,5 @@
 // The aggregate function on the table stream, and where a batch it gives up on goes (with its records).
-import { ballotInsertFilter } from '@pingyi/data/table';
+import { countedInsertFilters } from '@pingyi/data/table';
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -117,7 +117,7 @@ export class Aggregation extends Construct {
 
     this.eventSource = new DynamoEventSource(props.table, {
       ...STREAM_SETTINGS,
-      filters: [lambda.FilterCriteria.filter(ballotInsertFilter)],
+      filters: countedInsertFilters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
       onFailure,
     });
     fn.addEventSource(this.eventSource);

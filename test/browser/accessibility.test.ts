@@ -1,8 +1,11 @@
-// Accessibility of the evaluator pages, measured in Chromium: labels, 44 px targets, AA contrast, 200 % zoom.
-import type { Browser, Page } from 'playwright-core';
+// Accessibility of the evaluator pages in Chromium: axe (WCAG 2.x A/AA and its best practices) on every page state,
+// and what axe cannot judge: a legend for every group, 44 px targets, 200 % zoom, the jump to a missing card, and
+// a progress bar that appears without moving the page.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/stack.ts';
-import { launchChromium, phone, rateAll, serveApp } from './harness.ts';
+import { DURING_WINDOW, startTestStack, type TestStack } from '../support/stack.ts';
+import { expectNoAxeViolations, WCAG_A_AA } from './axe.ts';
+import { launchChromium, phone, rateAll, serveApp, WECHAT_UA } from './harness.ts';
 
 // The callbacks given to page.evaluate run in the browser; the project compiles without the DOM library.
 // biome-ignore lint/suspicious/noExplicitAny: browser globals, typed only where they run
@@ -11,13 +14,15 @@ declare const document: any;
 declare const window: any;
 // biome-ignore lint/suspicious/noExplicitAny: as above
 declare function getComputedStyle(element: unknown): any;
-declare const Node: { TEXT_NODE: number };
+// biome-ignore lint/suspicious/noExplicitAny: as above
+declare const PerformanceObserver: any;
 // biome-ignore lint/suspicious/noExplicitAny: a DOM node inside the page
 type Dom = any;
 
 let stack: TestStack;
 let server: Awaited<ReturnType<typeof serveApp>>;
 let browser: Browser;
+const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   stack = await startTestStack();
   server = await serveApp(stack.app.fetch);
@@ -29,68 +34,172 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function ballotPage(options: Parameters<typeof phone>[1] = {}) {
-  const { tokens } = await stack.openExample({ party: 1 });
+/** A fresh phone, closed with the others at the end of the test that opened it. */
+async function newPhone(options: Parameters<typeof phone>[1] = {}) {
   const context = await phone(browser, options);
-  const page = await context.newPage();
-  await page.goto(`${server.origin}/b/${tokens.party?.[0]}`);
-  return { context, page, token: tokens.party?.[0] ?? '' };
+  contexts.push(context);
+  return context.newPage();
+}
+async function closePhones() {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
 }
 
-/** WCAG 2 contrast of every visible text against the background it is drawn on; the failures, if any. */
-async function lowContrast(page: Page) {
-  const { checked, failures } = await page.evaluate(() => {
-    const parse = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
-    const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
-      const [R, G, B] = [r, g, b].map((v) => {
-        const c = v / 255;
-        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * (R ?? 0) + 0.7152 * (G ?? 0) + 0.0722 * (B ?? 0);
-    };
-    // biome-ignore lint/suspicious/noExplicitAny: a DOM element
-    const background = (el: any): number[] => {
-      for (let node = el; node; node = node.parentElement) {
-        const rgba = parse(getComputedStyle(node).backgroundColor);
-        if ((rgba[3] ?? 1) > 0) return rgba;
-      }
-      return [255, 255, 255];
-    };
-    const failures: string[] = [];
-    let checked = 0;
-    for (const el of Array.from<Dom>(document.querySelectorAll('body *'))) {
-      const text = Array.from<Dom>(el.childNodes)
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent?.trim())
-        .join('');
-      if (!text || el.getClientRects().length === 0) continue;
-      if (el.closest('[hidden], template') || el.disabled) continue;
-      if (el.closest('label')?.querySelector('input:disabled')) continue; // disabled controls are exempt
-      const style = getComputedStyle(el);
-      if (style.visibility === 'hidden') continue;
-      const fg = luminance(parse(style.color));
-      const bg = luminance(background(el));
-      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-      checked++;
-      const size = Number.parseFloat(style.fontSize);
-      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) failures.push(`${text.slice(0, 20)}: ${ratio.toFixed(2)}`);
-    }
-    return { checked, failures };
+async function partyCode() {
+  const { tokens } = await stack.openExample({ party: 1 });
+  return `${server.origin}/b/${tokens.party?.[0]}`;
+}
+
+/** axe's WCAG rules and its best practices (content in landmarks, heading order) on the page as it is now. */
+const axe = (page: Page) => expectNoAxeViolations(page, { tags: [...WCAG_A_AA, 'best-practice'] });
+const submit = (page: Page) => page.locator('button[type=submit]').click();
+const receipt = (page: Page) => page.locator('main .receipt').filter({ hasText: /-/ }).waitFor();
+
+/** Submits a ballot with answers missing (axe on the list), then complete (axe on the success page). */
+async function checkListThenSuccess(page: Page) {
+  await submit(page);
+  await page.locator('#issues li').first().waitFor();
+  await axe(page);
+  await rateAll(page, {});
+  await submit(page);
+  await receipt(page);
+  await axe(page);
+}
+
+describe('axe on every state of the evaluator pages', () => {
+  it('with the script: the ballot, its list of missing answers, the success page, the used pages', async () => {
+    const url = await partyCode();
+    const page = await newPhone({ userAgent: WECHAT_UA });
+    await page.goto(url);
+    await page.locator('#progress.live').waitFor();
+    await axe(page);
+
+    await rateAll(page, {}, ['m-li', 'c-zhao']);
+    for (const summary of await page.locator('summary').all()) await summary.click();
+    await page.locator('#matters input[name=best]').first().check();
+    await page.locator('#matters input[name=best]').nth(1).check(); // the other options are now disabled
+    await checkListThenSuccess(page);
+
+    // this phone comes back: the used page shows its own receipt
+    await page.goto(url);
+    await page.locator('#mine .receipt').filter({ hasText: /-/ }).waitFor();
+    await axe(page);
+    // another phone with the same code
+    const other = await newPhone();
+    await other.goto(url);
+    await other.locator('#used-page').waitFor();
+    await axe(other);
+    await closePhones();
   });
-  expect(checked).toBeGreaterThanOrEqual(4);
-  return failures;
-}
 
-describe('accessibility', () => {
-  it('ties a label to every control and a legend to every group of options', async () => {
-    const { context, page } = await ballotPage();
-    const unlabeled = await page.evaluate(() =>
-      Array.from<Dom>(document.querySelectorAll('input:not([type=hidden]), textarea'))
-        .filter((el) => !Array.from<Dom>(el.labels ?? []).some((l) => (l.textContent ?? '').trim() !== ''))
-        .map((el) => el.name),
-    );
-    expect(unlabeled).toEqual([]);
+  it('without the script: the plain form, the list the server sends back, and the success page', async () => {
+    // The page's script never arrives (axe itself needs JavaScript, so the phone keeps it on): what is left is
+    // exactly what a phone without JavaScript gets, and the form posts as a plain form.
+    const page = await newPhone({ userAgent: WECHAT_UA });
+    await page.route('**/assets/**', (route) => route.abort('timedout'));
+    await page.goto(await partyCode());
+    await axe(page);
+    await rateAll(page, {}, ['org-school']);
+    await checkListThenSuccess(page);
+    await closePhones();
+  });
+
+  it('the open link, its page for a device that voted, the English ballot, and the pages of a bad or closed code', async () => {
+    const { openTokens, tokens } = await stack.openExample({ party: 1 });
+    const open = `${server.origin}/b/${openTokens.public}`;
+    const page = await newPhone({ userAgent: WECHAT_UA });
+    await page.goto(open);
+    await axe(page);
+    await rateAll(page, {});
+    await submit(page);
+    await receipt(page);
+    await page.goto(open);
+    await page.locator('#used-page').waitFor();
+    await axe(page);
+
+    const english = await newPhone({ locale: 'en-US' });
+    await english.goto(`${server.origin}/b/${tokens.party?.[0]}`);
+    await axe(english);
+    await english.goto(`${server.origin}/b/not-a-valid-code`);
+    expect(await english.locator('main h1').count()).toBe(1);
+    await axe(english);
+
+    stack.clock.now = new Date('2027-01-05T10:00:00+08:00');
+    try {
+      const closed = await newPhone();
+      const response = await closed.goto(`${server.origin}/b/${tokens.party?.[0]}`);
+      expect(response?.status()).toBe(410);
+      await axe(closed);
+    } finally {
+      stack.clock.now = DURING_WINDOW;
+    }
+    await closePhones();
+  });
+});
+
+describe('the list of missing answers', () => {
+  /** Where the heading of a card is against the sticky bar and the screen, and what has focus. */
+  const placeOf = (page: Page, subject: string) =>
+    page.evaluate((id: string) => {
+      const heading = document.querySelector(`#s-${id} h2`).getBoundingClientRect();
+      const bar = document.getElementById('progress');
+      const barShown = getComputedStyle(bar).visibility === 'visible';
+      return {
+        headingTop: heading.top,
+        headingBottom: heading.bottom,
+        barBottom: barShown ? bar.getBoundingClientRect().bottom : 0,
+        viewport: window.innerHeight,
+        focused: document.activeElement?.id,
+      };
+    }, subject);
+
+  for (const script of [true, false]) {
+    it(`jumps to a missing card with its name in view below the sticky bar, and moves focus to it (${script ? 'with' : 'without'} the script)`, async () => {
+      const page = await newPhone({ javaScriptEnabled: script });
+      await page.goto(await partyCode());
+      await rateAll(page, {}, ['org-school', 'c-zhao']);
+      await submit(page);
+      await page.locator('#issues li').first().waitFor();
+      if (script) await page.locator('#progress.live').waitFor();
+
+      // missing answers are marked for assistive technology too, and nothing else is
+      const invalid = () =>
+        page.evaluate(() =>
+          Array.from<Dom>(document.querySelectorAll('[aria-invalid="true"]')).map(
+            (el) =>
+              `${el.name} → ${document.getElementById(el.getAttribute('aria-describedby'))?.textContent}`,
+          ),
+        );
+      const marked = await invalid();
+      expect(marked).toHaveLength(8); // four options each
+      expect(new Set(marked)).toEqual(
+        new Set(['a.org-school → 请选择一项总体评价', 'a.c-zhao → 请选择一项总体评价']),
+      );
+
+      for (const [index, subject] of [
+        [1, 'c-zhao'],
+        [0, 'org-school'],
+      ] as const) {
+        await page.locator('#issues a').nth(index).click();
+        await expect.poll(async () => (await placeOf(page, subject)).focused).toBe(`s-${subject}`);
+        const place = await placeOf(page, subject);
+        expect(place.headingTop, `${subject}: heading below the bar`).toBeGreaterThanOrEqual(place.barBottom);
+        expect(place.headingBottom, `${subject}: heading on the screen`).toBeLessThanOrEqual(place.viewport);
+        if (script) expect(place.barBottom).toBeGreaterThan(40); // the bar is there, stuck at the top
+      }
+
+      if (script) {
+        await page.locator('#s-c-zhao .overall input[value="S"]').check();
+        expect(await invalid()).toEqual(Array(4).fill('a.org-school → 请选择一项总体评价'));
+      }
+      await closePhones();
+    });
+  }
+});
+
+describe('what axe cannot judge', () => {
+  it('gives every group of options a legend that names it', async () => {
+    const page = await newPhone();
+    await page.goto(await partyCode());
     const ungrouped = await page.evaluate(
       () =>
         Array.from<Dom>(document.querySelectorAll('input[type=radio], input[type=checkbox]')).filter(
@@ -98,13 +207,15 @@ describe('accessibility', () => {
         ).length,
     );
     expect(ungrouped).toBe(0);
-    await context.close();
+    expect(await page.locator('fieldset').count()).toBeGreaterThan(20);
+    await closePhones();
   });
 
   it('makes every tap target at least 44 × 44 px on the phone', async () => {
-    const { context, page } = await ballotPage();
+    const page = await newPhone();
+    await page.goto(await partyCode());
     for (const summary of await page.locator('summary').all()) await summary.click();
-    await page.locator('button[type=submit]').click(); // brings up the list of links to missing answers
+    await submit(page); // brings up the list of links to missing answers
     await page.locator('#issues li').first().waitFor();
     const small = await page.evaluate(() =>
       Array.from<Dom>(
@@ -116,35 +227,13 @@ describe('accessibility', () => {
     );
     expect(small).toEqual([]);
     expect(await page.locator('label.opt').count()).toBeGreaterThan(100);
-    await context.close();
-  });
-
-  it('meets AA contrast on the ballot (with its list of missing answers), the success and the used page', async () => {
-    const { context, page, token } = await ballotPage();
-    await rateAll(page, {}, ['m-li']);
-    await page.locator('#s-org-edu summary').click();
-    await page.locator('#matters input[name=best]').first().check();
-    await page.locator('#matters input[name=best]').nth(1).check(); // the others are now disabled
-    await page.locator('button[type=submit]').click();
-    await page.locator('#issues li').first().waitFor();
-    expect(await lowContrast(page)).toEqual([]);
-    await page.locator('#s-m-li .overall input[value="S"]').check();
-    await page.locator('button[type=submit]').click();
-    await page.locator('main .receipt').filter({ hasText: /-/ }).waitFor();
-    expect(await lowContrast(page)).toEqual([]);
-    const stranger = await phone(browser);
-    const used = await stranger.newPage();
-    await used.goto(`${server.origin}/b/${token}`);
-    expect(await lowContrast(used)).toEqual([]);
-    await Promise.all([context.close(), stranger.close()]);
+    await closePhones();
   });
 
   it('stays readable at 200 % zoom: nothing wider than the screen, options reflow', async () => {
     // 200 % zoom on a 390 px phone leaves 195 CSS px of width
-    const { context, page } = await ballotPage({
-      viewport: { width: 195, height: 422 },
-      deviceScaleFactor: 4,
-    });
+    const page = await newPhone({ viewport: { width: 195, height: 422 }, deviceScaleFactor: 4 });
+    await page.goto(await partyCode());
     for (const summary of await page.locator('summary').all()) await summary.click();
     const overflow = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth - window.innerWidth,
@@ -155,6 +244,34 @@ describe('accessibility', () => {
     expect(overflow).toEqual({ page: 0, cut: 0 });
     const fontSize = await page.locator('#s-org-edu h2').evaluate((el) => getComputedStyle(el).fontSize);
     expect(Number.parseFloat(fontSize)).toBeGreaterThanOrEqual(18);
-    await context.close();
+    await closePhones();
+  });
+
+  it('shows the progress bar when the script arrives without moving anything on the page', async () => {
+    const page = await newPhone({ userAgent: WECHAT_UA });
+    await page.addInitScript(() => {
+      const shifts: number[] = [];
+      (window as { shifts?: number[] }).shifts = shifts;
+      new PerformanceObserver((list: { getEntries(): { value: number }[] }) => {
+        for (const entry of list.getEntries()) shifts.push(entry.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    // the script is held back until the page has painted without it, as on a slow network
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/assets/**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(await partyCode(), { waitUntil: 'commit' });
+    await page.locator('#s-org-edu h2').waitFor();
+    const before = await page.locator('.intro').boundingBox();
+    expect(await page.locator('#progress').isVisible()).toBe(false);
+    release();
+    await page.locator('#progress.live').waitFor();
+    expect(await page.locator('.intro').boundingBox()).toEqual(before);
+    const shifts = await page.evaluate(() => (window as { shifts: number[] }).shifts);
+    expect(shifts).toEqual([]);
+    await closePhones();
   });
 });

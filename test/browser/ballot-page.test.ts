@@ -24,7 +24,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const RECEIPT = /^[0-9A-Z]{4}-[0-9A-Z]{4}$/;
+const RECEIPT = /^[0-9A-Z]{5}-[0-9A-Z]{5}$/;
 const link = (token: string) => `${server.origin}/b/${token}`;
 
 async function oneCode() {

@@ -168,8 +168,8 @@ describe('the bundled handlers are the modules the local stack runs', () => {
           best: [],
           worst: [],
         },
-        receipt: 'ABCD-EFGH',
-        now: new Date('2026-12-02T02:00:00Z'),
+        submissionId: `s-${Math.random()}`,
+        secret: Buffer.from('secret'),
       });
       return {
         eventID: seq,

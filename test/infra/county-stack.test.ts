@@ -1,6 +1,6 @@
-import { parseEnv } from '@pingyi/api';
-import { ballotInsertFilter, createTableInput, tableDefinition } from '@pingyi/data/table';
+import { countedInsertFilters, createTableInput, tableDefinition } from '@pingyi/data/table';
 import { EVENT_SOURCE, EXPORT_REQUESTED } from '@pingyi/reports/events';
+import { parseEnv } from '@pingyi/runtime';
 import { App, TagManager } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnEventSourceMapping } from 'aws-cdk-lib/aws-lambda';
@@ -106,6 +106,12 @@ describe('the table', () => {
           RecoveryPeriodInDays: china.retention.backupDays,
         },
       }),
+    });
+  });
+
+  it('clears expired quota counters, console sessions, links and sign-in counters by TTL', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
     });
   });
 });
@@ -260,7 +266,7 @@ describe('the aggregate function on the table stream', () => {
   it('takes ballot inserts only, with the justified batch settings and a tumbling window', () => {
     expect(mapping()).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/Table/), 'StreamArn'] },
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(ballotInsertFilter) }] },
+      FilterCriteria: { Filters: countedInsertFilters.map((f) => ({ Pattern: JSON.stringify(f) })) },
       BatchSize: STREAM_SETTINGS.batchSize,
       MaximumBatchingWindowInSeconds: 1,
       TumblingWindowInSeconds: 30,

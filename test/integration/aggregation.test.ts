@@ -4,9 +4,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   type Cut,
+  commentId,
+  commentKey,
   createDocumentClient,
   type Db,
   ensureTable,
+  freeTextId,
+  freeTextKey,
   readConsistentCut,
   readTally,
   toBallotItem,
@@ -46,36 +50,53 @@ function ballot(n: number): CastBallot {
   };
 }
 
-/** Stream records as Lambda delivers them, sequence numbers of varying length as on AWS. */
+const SECRET = Buffer.from('aggregation-test-secret');
+
+/**
+ * Stream records as Lambda delivers them, sequence numbers of varying length as on AWS: per ballot, its own insert,
+ * then the inserts of its comment and free text (stored apart, counted from their own records).
+ */
 function records(campaign: string, from: number, to: number, seq = (n: number) => String(n * 1_000_003)) {
-  const out: { record: DynamoDBRecord; cast: CastBallot }[] = [];
+  const out: { records: DynamoDBRecord[]; cast: CastBallot }[] = [];
+  const insert = (item: Record<string, unknown>, sequenceNumber: string): DynamoDBRecord => ({
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
+      NewImage: marshall(item) as never,
+      SequenceNumber: sequenceNumber,
+    },
+  });
   for (let n = from; n <= to; n++) {
     const cast = ballot(n);
-    const item = toBallotItem({
-      campaign,
-      ballotKey: `t.${cast.group}.${n}`,
-      ballot: cast,
-      receipt: 'R',
-      now: new Date(),
-    });
-    out.push({
-      cast,
-      record: {
-        eventName: 'INSERT',
-        eventSource: 'aws:dynamodb',
-        dynamodb: {
-          Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
-          NewImage: marshall(item) as never,
-          SequenceNumber: seq(n),
-        },
-      },
-    });
+    const ballotKey = `t.${cast.group}.${n}`;
+    const submissionId = `submission-${n}`;
+    const item = toBallotItem({ campaign, ballotKey, ballot: cast, submissionId, secret: SECRET });
+    const own = [insert({ ...item }, seq(n))];
+    for (const subject of cast.commented) {
+      const id = commentId(SECRET, campaign, ballotKey, submissionId, subject);
+      own.push(insert({ ...commentKey(campaign, subject, id), text: '意见' }, String(BigInt(seq(n)) + 1n)));
+    }
+    if (cast.otherBest) {
+      const id = freeTextId(SECRET, campaign, ballotKey, submissionId, 'otherBest');
+      own.push(
+        insert(
+          { ...freeTextKey(campaign, id), side: 'otherBest', text: cast.otherBest },
+          String(BigInt(seq(n)) + 2n),
+        ),
+      );
+    }
+    out.push({ cast, records: own });
   }
   return out;
 }
 
-const event = (shardId: string, batch: { record: DynamoDBRecord }[]): AggregateEvent => ({
-  Records: batch.map((b) => b.record),
+/** Where a reported failure resumes: the entry that holds that record. */
+const entryOf = (batch: { records: DynamoDBRecord[] }[], sequenceNumber: string | undefined) =>
+  batch.findIndex((b) => b.records.some((r) => r.dynamodb?.SequenceNumber === sequenceNumber));
+
+const event = (shardId: string, batch: { records: DynamoDBRecord[] }[]): AggregateEvent => ({
+  Records: batch.flatMap((b) => b.records),
   shardId,
   state: {},
 });
@@ -112,7 +133,7 @@ describe('aggregation under redelivery', () => {
     const [failure] = failed.batchItemFailures;
     expect(failure?.itemIdentifier).toBeDefined();
     // Lambda resumes from the reported record: that record and everything after it come again.
-    const from = batch.findIndex((b) => b.record.dynamodb?.SequenceNumber === failure?.itemIdentifier);
+    const from = entryOf(batch, failure?.itemIdentifier);
     expect(from).toBeGreaterThanOrEqual(0);
     const retried = await createAggregateHandler(db)(event('shard-9', batch.slice(from)));
     expect(retried.batchItemFailures).toEqual([]);
@@ -181,7 +202,7 @@ describe('aggregation under redelivery', () => {
     const cuts: Cut[] = [];
     const failed = await readBetweenWrites(campaign, cuts, 4)(event('shard-1', second));
     const [failure] = failed.batchItemFailures;
-    const from = second.findIndex((b) => b.record.dynamodb?.SequenceNumber === failure?.itemIdentifier);
+    const from = entryOf(second, failure?.itemIdentifier);
     expect(from).toBeGreaterThanOrEqual(0);
     const before = tallyOf(first.map((b) => b.cast));
     expectPrefixes(cuts, [before]);

@@ -107,9 +107,9 @@ describe('bidi and control characters', () => {
     expect(texts).toContain('领导[U+202E]好很');
     expect(texts).toContain('食堂[U+202E]生卫');
     expect(texts.join('')).not.toContain(RLO);
-    const raw = (await get('raw-csv')).toString('utf8');
-    expect(raw).toContain('食堂[U+202E]生卫');
-    expect(raw).not.toContain(RLO);
+    const freeTexts = (await get('texts-csv')).toString('utf8');
+    expect(freeTexts).toContain('食堂[U+202E]生卫');
+    expect(freeTexts).not.toContain(RLO);
   });
 });
 

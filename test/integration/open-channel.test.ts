@@ -58,7 +58,7 @@ async function storedBallots(campaign: string) {
       ConsistentRead: true,
     }),
   );
-  return Items as { pk: string; sid?: string; rc: string }[];
+  return Items as { pk: string; sd: string }[];
 }
 
 /** Whether this machine can listen on ::1 (some containers have no IPv6 loopback). */
@@ -220,11 +220,12 @@ describe('open channel: one ballot per device', () => {
     const page = await stack.call('GET', path, undefined, { cookie });
     expect(page.status).toBe(409);
 
-    // One ballot stored, under a submission id the server made for it (the cookie is bound to that id).
+    // One ballot stored, under a submission id the server made for it (the cookie is bound to that id); the ballot
+    // keeps only a keyed hash of it, which is also its key.
     const stored = await storedBallots(id);
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.sid).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    expect(stored[0]?.pk).toContain(`o.public.${stored[0]?.sid}`);
+    expect(stored[0]?.sd).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(stored[0]?.pk).toContain(`o.public.${stored[0]?.sd}`);
   });
 
   it('a client that drops the cookie is held by the source’s quota instead', async () => {

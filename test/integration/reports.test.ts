@@ -1,7 +1,8 @@
 // Reports on real engines: export to the local S3 server, download every file through its link, check the figures.
-import { createS3Client } from '@pingyi/api/runtime';
+
 import { listReports } from '@pingyi/data';
 import { runExport } from '@pingyi/reports';
+import { createS3Client } from '@pingyi/runtime';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExportHandler } from '../../functions/export/handler.ts';
@@ -64,7 +65,13 @@ describe('reports', () => {
     expect(listed.status).toBe(200);
     const [report] = listed.json;
     expect(report.id).toBe(started.json.reportId);
-    expect(report.files.map((f: { format: string }) => f.format)).toEqual(['xlsx', 'csv', 'html', 'raw-csv']);
+    expect(report.files.map((f: { format: string }) => f.format)).toEqual([
+      'xlsx',
+      'csv',
+      'html',
+      'raw-csv',
+      'texts-csv',
+    ]);
     const file = (format: string) => report.files.find((f: { format: string }) => f.format === format);
     for (const f of report.files) expect(new URL(f.url).searchParams.get('X-Amz-Expires')).toBe('900');
 
@@ -146,6 +153,15 @@ describe('reports', () => {
     expect(raw.trim().split('\r\n')).toHaveLength(1 + 10);
     for (const token of tokens) expect(raw).not.toContain(token);
     expect(raw).not.toMatch(/t\.party\.\d/);
+    // free texts never on a ballot's row: a file of their own
+    expect(raw).not.toContain('新操场');
+    const texts = (await download(file('texts-csv').url)).bytes.toString('utf8');
+    expect(
+      texts
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).toEqual(['类别,内容', '最满意事项（自填）,新操场']);
   });
 
   it('skips a scheduled export when nothing changed, and exports once more when the campaign closes', async () => {

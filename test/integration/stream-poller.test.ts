@@ -231,7 +231,8 @@ describe('stream poller on DynamoDB Local', () => {
 
     await put(tableName, ['k3', 'k4']);
     await poller.idle();
-    expect(delivered().slice(3)).toEqual([['k3', 'k4']]);
+    // later records come (in one batch or two: the poller may read between the two writes)
+    expect(delivered().slice(3).flat()).toEqual(['k3', 'k4']);
     expect(deadLetters).toHaveLength(1);
     // Ballots are anonymous: logs carry counts and sequence numbers, never item contents.
     expect(JSON.stringify(logs)).not.toContain('SECRET-BALLOT-CONTENT');

@@ -71,7 +71,7 @@ describe('voting end to end', () => {
         votes.push(
           stack.call('POST', `/b/${token}`, body).then((r) => {
             expect(r.status).toBe(201);
-            expect(r.json.receipt).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+            expect(r.json.receipt).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
           }),
         );
       }
@@ -178,7 +178,7 @@ describe('voting end to end', () => {
     });
     expect(done.status).toBe(201);
     expect(done.text).toContain('提交成功');
-    expect(done.text).toMatch(/class="receipt">[0-9A-Z]{4}-[0-9A-Z]{4}</);
+    expect(done.text).toMatch(/class="receipt">[0-9A-Z]{5}-[0-9A-Z]{5}</);
   });
 });
 

@@ -10,11 +10,11 @@ import {
   aggregateKey,
   aggregatesOfTally,
   ballotsOf,
+  countedFromStream,
   createDocumentClient,
   type Db,
   ensureTable,
-  fromStreamImage,
-  isBallotInsert,
+  isCountedInsert,
   listComments,
   readTally,
   recountTally,
@@ -142,7 +142,7 @@ describe('10,000 ballots at concurrency 64 with a failing aggregate handler (CI:
       streams: new DynamoDBStreamsClient(clientConfig),
       streamArn,
       handler: faulty,
-      filter: isBallotInsert,
+      filter: isCountedInsert,
       intervalMs: 20,
       maxRetries: MAX_RETRIES,
       onDeadLetter: () => {
@@ -378,9 +378,10 @@ describe('10,000 ballots at concurrency 64 with a failing aggregate handler (CI:
 function distinctAggregateItems(event: StreamBatchEvent): number {
   const keys = new Set<string>();
   for (const record of event.Records) {
-    const { campaign, ballot } = fromStreamImage(record.dynamodb?.NewImage as Record<string, AttributeValue>);
-    for (const aggregate of aggregatesOfTally(tallyOf([ballot])))
-      keys.add(aggregateKey(campaign, aggregate.scope).sk);
+    const { campaign, tally } = countedFromStream(
+      record.dynamodb?.NewImage as Record<string, AttributeValue>,
+    );
+    for (const aggregate of aggregatesOfTally(tally)) keys.add(aggregateKey(campaign, aggregate.scope).sk);
   }
   return keys.size;
 }

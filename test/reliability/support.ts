@@ -1,8 +1,7 @@
 // Shared by the reliability suite: the scale (small in CI, full under `npm run soak`), a seeded random source,
 // ballots generated from a campaign definition, a bounded worker pool, free ports and a printed summary.
 import { randomBytes } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { BALLOT_SK, type Db } from '@pingyi/data';
+import { type Db, listReceipts } from '@pingyi/data';
 import {
   Campaign,
   type CampaignInput,
@@ -154,23 +153,5 @@ export function report(test: string, figures: Record<string, unknown>): void {
 
 export const seconds = (startedAt: number) => `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
 
-/** The receipts of every ballot stored for a campaign, sorted: what the 201s handed out must equal. */
-export async function storedReceipts(db: Db, campaign: string): Promise<string[]> {
-  const receipts: string[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.client.send(
-      new ScanCommand({
-        TableName: db.tableName,
-        FilterExpression: 'sk = :sk AND cid = :cid',
-        ExpressionAttributeValues: { ':sk': BALLOT_SK, ':cid': campaign },
-        ProjectionExpression: 'rc',
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) receipts.push(String(item.rc));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return receipts.sort();
-}
+/** The receipts listed for a campaign's stored ballots, sorted: what the 201s handed out must equal. */
+export const storedReceipts = (db: Db, campaign: string): Promise<string[]> => listReceipts(db, campaign);

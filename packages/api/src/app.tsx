@@ -1,12 +1,14 @@
 // The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
+import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { consoleApp } from '@pingyi/console';
 import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { organizerAuth } from './auth.ts';
+import { type ConsoleCall, organizerAuth } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import {
   ApiError,
@@ -16,8 +18,12 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.ts';
+import { evaluatorCsp } from './evaluator-headers.ts';
 import { errorBody, internalErrorBody, logInternal, statusOf, toApiError } from './on-error.ts';
+import { BallotPage } from './pages/ballot-page.tsx';
+import { documentOf } from './pages/layout.tsx';
 import { MessagePage } from './pages/message-page.tsx';
+import { sourceAddress } from './rate-limit.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { codeRoutes } from './routes/codes.ts';
@@ -64,13 +70,47 @@ export function createApp(deps: AppDeps) {
   app.route('/', resultRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
+  // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
+  // with the signed-in account as the actor.
+  app.route(
+    '/console',
+    consoleApp({
+      db: deps.db,
+      now: deps.now,
+      api: async (request, actor) => app.fetch(request, { consoleActor: actor } satisfies ConsoleCall),
+      publicUrl: deps.publicUrl,
+      clientAddress: sourceAddress,
+      clientKey: createHmac('sha256', deps.codeSecret).update('pingyi-console-client-key-v1').digest(),
+      ballotPreview: (campaign, groupId) => {
+        const group = campaign.groups.find((g) => g.id === groupId);
+        if (!group) throw new Error(`no group ${groupId}`);
+        return {
+          html: documentOf(
+            <BallotPage campaign={campaign} group={group} action="#preview" submissionId="preview" />,
+          ),
+          csp: evaluatorCsp,
+        };
+      },
+      ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
+    }),
+  );
+  app.get('/', (c) => c.redirect('/console', 303));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      '服务凭证（service credential）：本县部署的 API 令牌，供脚本和其他系统自动化调用，变更在操作记录中记为“服务凭证”。' +
+      '工作人员请使用管理控制台（/console）的个人账号。',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Pingyi 评议 API', version: '0.1.0', description: '群众评议 / 民主测评 活动平台' },
+    // the base of printed links is the base of the API: one deployment, one server
+    servers: [{ url: deps.publicUrl, description: 'this deployment' }],
   });
 
+  // a probe for load balancers and scripts, not part of the API: left out of the document
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.notFound((c) => {

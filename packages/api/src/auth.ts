@@ -1,9 +1,26 @@
-// Organizer authentication and what every organizer answer carries: a bearer token compared in constant time,
-// answers never cached and never sniffed, and a bound on what a request may send.
+// Organizer authentication and what every organizer answer carries: the service credential (a bearer token
+// compared in constant time) or a console account whose request the console hands to this app in-process (either
+// way the route learns its actor), answers never cached and never sniffed, and a bound on what a request may send.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import { type Actor, SERVICE_ACTOR } from '@pingyi/data';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLargeError, UnauthorizedError } from './errors.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** who is making this change, for the audit log */
+    actor: Actor;
+  }
+}
+
+/**
+ * What the console passes as the request's environment when it calls the API in-process. Requests from the
+ * network never carry it: node-server's and the Lambda adapter's environments hold other fields.
+ */
+export interface ConsoleCall {
+  consoleActor: Actor;
+}
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -14,8 +31,8 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export const ORGANIZER_BODY_MAX = 1024 * 1024;
 
 /**
- * Who the organizer token stands for. Today it is the only organizer credential, so it also acts as the county
- * admin's (reopening a closed campaign): the seam where a county's own admin sign-in would name the person.
+ * Who the organizer token stands for when it reopens a closed campaign: it can do everything a county admin can.
+ * A console account reopens under its own name, and the console lets only county admins do it.
  */
 export const COUNTY_ADMIN = 'county-admin (organizer token)';
 
@@ -36,12 +53,21 @@ export function organizerAuth(adminToken: string): MiddlewareHandler {
   return async (c, next) => {
     // set before anything can fail, so error answers carry them too
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
-      throw new UnauthorizedError('需要组织者令牌：Authorization: Bearer <token>');
+    const consoleActor = (c.env as Partial<ConsoleCall> | undefined)?.consoleActor;
+    if (consoleActor) {
+      c.set('actor', consoleActor);
+    } else {
+      const header = c.req.header('authorization') ?? '';
+      const match = /^Bearer\s+(.+)$/i.exec(header);
+      if (!match?.[1] || !timingSafeEqual(digest(match[1].trim()), expected)) {
+        throw new UnauthorizedError('需要组织者令牌：Authorization: Bearer <token>');
+      }
+      c.set('actor', SERVICE_ACTOR);
     }
     await limit(c, next);
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }
+
+/** The actor of an organizer route (set by the auth above). */
+export const actorOf = (c: Context): Actor => c.get('actor') ?? SERVICE_ACTOR;

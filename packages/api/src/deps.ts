@@ -1,4 +1,5 @@
 // What the HTTP app needs from outside, injected so tests and the local runtime can hand in their own.
+import type { ScryptParams } from '@pingyi/console';
 import type { Db } from '@pingyi/data';
 import type { RequestExport } from '@pingyi/reports/events';
 import type { ReportStore } from '@pingyi/reports/links';
@@ -14,4 +15,6 @@ export interface AppDeps {
   reports?: ReportStore;
   /** hands an export to the export function (EventBridge on AWS, a direct call locally) */
   requestExport?: RequestExport;
+  /** scrypt cost of new console passwords (tests lower it); the console's default otherwise */
+  passwordCost?: ScryptParams;
 }

@@ -36,6 +36,10 @@ export class ForgedCodeError extends ApiError {
 export class CodeUsedError extends ApiError {
   readonly code = 'code_used';
 }
+/** A code its organizer voided (a lost slip): it never votes. */
+export class VoidCodeError extends ApiError {
+  readonly code = 'code_void';
+}
 /** A device that voted on an open link (its signed cookie says so) submits again: a used ballot, like a code. */
 export class DeviceVotedError extends ApiError {
   readonly code = 'code_used';

@@ -5,4 +5,3 @@ export { signCode, verifyCode } from './codes.ts';
 export type { AppDeps } from './deps.ts';
 export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
 export { type ResultsAnswer, readResults } from './routes/results.ts';
-export * from './runtime.ts';

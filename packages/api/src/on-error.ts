@@ -2,13 +2,21 @@
 import {
   CampaignNotFoundError,
   CampaignStatusError,
+  CodeNotVoidableError,
   CommentsNotStoredError,
   UnsettledAggregatesError,
 } from '@pingyi/data';
+import { logger } from '@pingyi/runtime';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ApiError, NotFoundError, StatusConflictError, UnavailableError } from './errors.ts';
-import { logger } from './logger.ts';
+import {
+  type ApiError,
+  CodeUsedError,
+  NotFoundError,
+  StatusConflictError,
+  UnavailableError,
+  ValidationError,
+} from './errors.ts';
 
 const statusByCode: Record<string, ContentfulStatusCode> = {
   invalid_request: 400,
@@ -19,6 +27,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   status_conflict: 409,
   code_used: 409,
   not_open: 410,
+  code_void: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -41,6 +50,13 @@ export function toApiError(error: unknown): unknown {
     return new StatusConflictError(
       `评议活动当前状态为“${statusLabels[error.status] ?? error.status}”，不能改为“${statusLabels[error.wanted] ?? error.wanted}”${reopen}`,
     );
+  }
+  if (error instanceof CodeNotVoidableError) {
+    return error.reason === 'used'
+      ? new CodeUsedError('这个评议码已经投过票，不能作废：已计入的评议票不会撤销')
+      : new ValidationError('这个序号的评议码尚未发放，不能作废', [
+          { path: 'serial', message: '序号超出已发放的范围' },
+        ]);
   }
   if (error instanceof UnsettledAggregatesError) {
     return new UnavailableError('实时统计正在更新，请稍后刷新', undefined, { cause: error });

@@ -47,6 +47,10 @@ export const IssueCodesBody = z
   .object({ group: z.string().min(1), count: z.number().int().min(1).max(5000) })
   .openapi('IssueCodes');
 
+export const VoidCodeBody = z
+  .object({ group: z.string().min(1), serial: z.number().int().min(1) })
+  .openapi('VoidCode');
+
 export const IssuedCodes = z
   .object({
     codes: z.array(z.object({ serial: z.number().int(), token: z.string(), url: z.string() })),
@@ -161,3 +165,57 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 });
 
 export const errorResponse = (description: string) => json(ErrorBody, description);
+
+/** A whole HTML page in the reader's language (zh-CN, or en when the browser ranks English first). */
+const htmlPage = { schema: { type: 'string' as const, description: 'an HTML document' } };
+
+/** An evaluator page: HTML for a browser. */
+export const html = (description: string) => ({ content: { 'text/html': htmlPage }, description });
+
+/** An answer to a submit, in the format it came in: JSON for the script and API clients, HTML for a plain form. */
+export const jsonOrHtml = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema }, 'text/html': htmlPage },
+  description,
+});
+
+/** Every organizer operation answers 401 before anything else without the right token. */
+export const organizerErrors = {
+  401: errorResponse('no organizer token, or a wrong one (Authorization: Bearer <token>)'),
+};
+
+/** Every operation that requires a JSON body: another content type is refused before it is read. */
+export const jsonBodyErrors = {
+  415: errorResponse('the body is not application/json'),
+};
+
+/**
+ * The ballot page's plain form (`application/x-www-form-urlencoded`), as `form.ts` reads it. Subject and item
+ * ids contain no dot, so the names split unambiguously; unknown fields are ignored.
+ */
+export const BallotForm = {
+  type: 'object' as const,
+  description: '评议表页面提交的表单（无脚本时）',
+  properties: {
+    submissionId: {
+      type: 'string' as const,
+      description: 'the id the page was rendered with; a retry repeats it',
+    },
+    best: {
+      type: 'array' as const,
+      items: { type: 'string' as const },
+      description: 'picked matters (repeated)',
+    },
+    worst: {
+      type: 'array' as const,
+      items: { type: 'string' as const },
+      description: 'picked matters (repeated)',
+    },
+    otherBest: { type: 'string' as const },
+    otherWorst: { type: 'string' as const },
+  },
+  patternProperties: {
+    '^a\\.[^.]+$': { type: 'string' as const, description: 'a.<subject>: the overall rating' },
+    '^a\\.[^.]+\\.[^.]+$': { type: 'string' as const, description: 'a.<subject>.<item>: an item rating' },
+    '^c\\.[^.]+$': { type: 'string' as const, description: 'c.<subject>: a comment' },
+  },
+};

@@ -14,6 +14,7 @@ import {
   type QuotaSlot,
   releaseQuotaSlot,
   storedOutcome,
+  submissionDigest,
   takeQuotaSlot,
 } from '@pingyi/data';
 import {
@@ -25,6 +26,7 @@ import {
   quotaWindow,
   windowState,
 } from '@pingyi/domain';
+import { logger } from '@pingyi/runtime';
 import type { z } from 'zod';
 import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';
@@ -36,8 +38,8 @@ import {
   NotOpenError,
   QuotaExceededError,
   ValidationError,
+  VoidCodeError,
 } from './errors.ts';
-import { logger } from './logger.ts';
 
 export interface Voter {
   campaignId: string;
@@ -46,6 +48,9 @@ export interface Voter {
   /** the ballot key of a code; open links get one per submission */
   codeKey?: string;
 }
+
+export const VOIDED =
+  '这个评议码已被组织者作废（例如纸条遗失后补发了新码），不能再用于评议。如果您手中是这张纸条，请向组织者索取新的评议码。';
 
 export const FORGED = '这个评议码无效，请核对二维码是否完整，或向组织者索取新的评议码';
 
@@ -67,6 +72,7 @@ export async function resolveVoter(deps: AppDeps, token: string): Promise<Voter>
   } else if (group.channel === 'open' || claims.serial > (record.issued[group.id] ?? 0)) {
     throw new ForgedCodeError(FORGED);
   }
+  if (claims.serial > 0 && record.voided[group.id]?.includes(claims.serial)) throw new VoidCodeError(VOIDED);
   ensureVotingOpen(record, now);
   const voter: Voter = { campaignId: claims.campaign, record, group };
   if (claims.serial > 0) voter.codeKey = codeBallot(group.id, claims.serial);
@@ -100,15 +106,6 @@ export async function ensureNotVoted(deps: AppDeps, voter: Voter): Promise<void>
   if (voter.codeKey && (await hasVoted(deps.db, voter.campaignId, voter.codeKey))) {
     throw new CodeUsedError('这个评议码已经投过票了，每个评议码只能使用一次。感谢您的参与！');
   }
-}
-
-const RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-
-/** A short receipt a voter can read out: no 0/O or 1/I/L to confuse. */
-export function newReceipt(): string {
-  const bytes = randomBytes(8);
-  const chars = [...bytes].map((b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join('');
-  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
 }
 
 const toIssues = (issues: BallotIssue[]): Issue[] =>
@@ -157,19 +154,18 @@ export async function submitBallot(
   const checked = checkBallot(voter.record.definition, voter.group, parsed.data);
   if (!checked.ok) throw ballotError(toIssues(checked.issues));
   const submissionId = parsed.data.submissionId ?? newSubmissionId();
+  const digest = submissionDigest(deps.codeSecret, voter.campaignId, submissionId);
   const input: CastInput = {
     campaign: voter.campaignId,
-    ballotKey: voter.codeKey ?? openBallot(voter.group.id, submissionId),
+    ballotKey: voter.codeKey ?? openBallot(voter.group.id, digest),
     ballot: checked.ballot,
     comments: checked.comments,
-    receipt: newReceipt(),
-    now: deps.now(),
     submissionId,
     secret: deps.codeSecret,
   };
   const result = voter.codeKey
     ? await castBallot(deps.db, input)
-    : await castWithinQuota(deps, voter, input, options.source ?? 'unknown');
+    : await castWithinQuota(deps, voter, input, options.source ?? 'unknown', deps.now());
   if (result.outcome === 'used') {
     throw new CodeUsedError('这个评议码已经投过票了，每个评议码只能使用一次。感谢您的参与！');
   }
@@ -198,10 +194,11 @@ async function castWithinQuota(
   voter: Voter,
   input: CastInput,
   source: string,
+  now: Date,
 ): Promise<CastOutcome> {
   const campaign = voter.record.definition;
   const quota = openChannelQuota(campaign);
-  const window = quotaWindow(campaign, input.now);
+  const window = quotaWindow(campaign, now);
   const keepUntil = Math.max(window.end.getTime(), Date.parse(campaign.window.closesAt)) + 30 * 86_400_000;
   const slot: QuotaSlot = {
     campaign: voter.campaignId,
@@ -217,7 +214,7 @@ async function castWithinQuota(
     await countQuotaRefusal(deps.db, slot);
     throw new QuotaExceededError(
       `本网络提交的评议已达上限（同一网络${windowText(quota.windowMinutes)}最多 ${quota.perSource} 份），请稍后再试。如果您在同一单位或会场与许多人共用网络，可以改用手机流量提交。`,
-      Math.max(1, Math.ceil((window.end.getTime() - input.now.getTime()) / 1000)),
+      Math.max(1, Math.ceil((window.end.getTime() - now.getTime()) / 1000)),
     );
   }
   const giveBack = () =>

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type CastBallot, type Counts, emptyTally, groupTally, type Tally, tallyOf } from '@pingyi/domain';
+import { type Counts, emptyTally, groupTally, type Tally } from '@pingyi/domain';
 import { type Db, queryAll } from './client.ts';
 import { type AggregateScope, aggregateKey, aggregatesOf, parseAggregateKey } from './keys.ts';
 
@@ -29,7 +29,11 @@ interface Aggregate {
   text?: string;
 }
 
-/** Splits a tally into the aggregate items that hold it, with their counter attribute names. */
+/**
+ * Splits a tally into the aggregate items that hold it, with their counter attribute names. Every kind of
+ * record (ballot, comment, free text) also adds to a counter of the campaign item, so every batch that counts
+ * anything for a campaign writes its commit record (see applyRecords).
+ */
 export function aggregatesOfTally(tally: Tally): Aggregate[] {
   const out: Aggregate[] = [];
   const campaignCounters = new Map<string, number>();
@@ -41,6 +45,13 @@ export function aggregatesOfTally(tally: Tally): Aggregate[] {
   ] as const) {
     for (const [matter, n] of Object.entries(counts)) campaignCounters.set(`${COUNTER}${side}#${matter}`, n);
   }
+  const total = (counts: Counts) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const totals = [
+    [`${COUNTER}total#comments`, total(tally.comments)],
+    [`${COUNTER}total#otherBest`, total(tally.matters.otherBest)],
+    [`${COUNTER}total#otherWorst`, total(tally.matters.otherWorst)],
+  ] as const;
+  for (const [name, n] of totals) if (n > 0) campaignCounters.set(name, n);
   if (campaignCounters.size > 0) out.push({ scope: { type: 'campaign' }, counters: campaignCounters });
 
   for (const [subject, byGroup] of Object.entries(tally.subjects)) {
@@ -50,9 +61,12 @@ export function aggregatesOfTally(tally: Tally): Aggregate[] {
         for (const [option, n] of Object.entries(options))
           counters.set(`${COUNTER}q#${question}#${option}`, n);
       }
-      if (counts.comments > 0) counters.set(`${COUNTER}comments`, counts.comments);
       out.push({ scope: { type: 'subject', subject, group }, counters });
     }
+  }
+  for (const [subject, n] of Object.entries(tally.comments)) {
+    if (n > 0)
+      out.push({ scope: { type: 'comments', subject }, counters: new Map([[`${COUNTER}count`, n]]) });
   }
   for (const side of ['otherBest', 'otherWorst'] as const) {
     for (const [text, n] of Object.entries(tally.matters[side])) {
@@ -81,11 +95,12 @@ function addAggregateItem(tally: Tally, item: Record<string, unknown>): void {
       if (kind === 'best' || kind === 'worst') add(tally.matters[kind], rest.join('#'));
     } else if (scope.type === 'subject') {
       const target = groupTally(tally, scope.subject, scope.group);
-      if (kind === 'comments') target.comments += value;
       if (kind === 'q' && rest.length >= 2) {
         const [question = '', ...option] = rest;
         add((target.questions[question] ??= {}), option.join('#'));
       }
+    } else if (scope.type === 'comments') {
+      if (kind === 'count') add(tally.comments, scope.subject);
     } else if (kind === 'count' && typeof item.text === 'string') {
       add(tally.matters[scope.side], item.text);
     }
@@ -242,12 +257,13 @@ export async function readTally(db: Db, campaign: string, options?: ReadCutOptio
 export const isCounter = (name: string) => name.startsWith(COUNTER);
 export const isHighWaterMark = (name: string) => name.startsWith(HIGH_WATER);
 
-/** One ballot from the stream, with where it sits in its shard. */
-export interface StreamBallot {
+/** One counted record from the stream (a ballot, a comment or a free text), with where it sits in its shard. */
+export interface StreamRecord {
   shard: string;
   sequenceNumber: string;
   campaign: string;
-  ballot: CastBallot;
+  /** what the record adds: tallyOf([ballot]) for a ballot, one comment or one free text otherwise */
+  tally: Tally;
 }
 
 interface Contribution {
@@ -276,11 +292,11 @@ export interface ApplyResult {
 }
 
 /** Groups the batch's contributions by aggregate item (and shard), in sequence order. */
-function plan(ballots: StreamBallot[]): PendingUpdate[] {
+function plan(records: StreamRecord[]): PendingUpdate[] {
   const pending = new Map<string, PendingUpdate>();
-  const ordered = [...ballots].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
+  const ordered = [...records].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
   for (const b of ordered) {
-    for (const aggregate of aggregatesOfTally(tallyOf([b.ballot]))) {
+    for (const aggregate of aggregatesOfTally(b.tally)) {
       const key = aggregateKey(b.campaign, aggregate.scope);
       const id = `${key.pk}|${key.sk}|${b.shard}`;
       let update = pending.get(id);
@@ -376,15 +392,15 @@ async function applyUpdate(db: Db, update: PendingUpdate): Promise<number> {
 }
 
 /**
- * Applies a batch of ballots to the aggregates: every aggregate item the batch touches gets at most one
+ * Applies a batch of counted records (ballots, comments, free texts) to the aggregates: every aggregate item the batch touches gets at most one
  * update (more only when a redelivery overlaps it). First every item but the campaign's, with bounded
  * concurrency; then, for each campaign whose items are all stored, its campaign item: the batch's commit
  * record, which readers read first (readCut). When something fails, `failedFrom` is the lowest sequence number
  * that contributed to a failed item or to a campaign item left unwritten: the stream resumes there, and items
  * already written skip what they hold.
  */
-export async function applyBallots(db: Db, ballots: StreamBallot[], concurrency = 8): Promise<ApplyResult> {
-  const updates = plan(ballots);
+export async function applyRecords(db: Db, records: StreamRecord[], concurrency = 8): Promise<ApplyResult> {
+  const updates = plan(records);
   const commitSk = aggregateKey('', { type: 'campaign' }).sk;
   const isCommit = (u: PendingUpdate) => u.key.sk === commitSk;
   const result: ApplyResult = { writes: 0, items: updates.length, errors: [] };

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type CastInput, castBallot } from './ballots.ts';
 import { CommentsNotStoredError } from './errors.ts';
+import { receiptOf, submissionDigest } from './keys.ts';
 
 // DynamoDB Local never cancels a transaction for a conflict: shown against a mocked client.
 const mock = mockClient(DynamoDBDocumentClient);
@@ -18,10 +19,9 @@ const input: CastInput = {
   ballot: { group: 'party', ratings: { a: { overall: 'S' } }, commented: ['a'], best: [], worst: [] },
   comments: [{ subject: 'a', text: '意见' }],
   submissionId: 'submission-0000000001',
-  receipt: 'AAAA-BBBB',
-  now: new Date('2026-12-02T02:00:00Z'),
   secret: Buffer.from('a-secret-of-at-least-thirty-two-bytes'),
 };
+const receipt = receiptOf(input.secret, input.campaign, input.ballotKey, input.submissionId);
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
     message: 'cancelled',
@@ -32,9 +32,7 @@ const cancelled = (...codes: string[]) =>
             Code,
             Item: marshall({
               pk: 'B#0a1b2c3d#t.party.7',
-              sid: input.submissionId,
-              rc: 'CCCC-DDDD',
-              cm: ['a'],
+              sd: submissionDigest(input.secret, input.campaign, input.submissionId),
             }),
           }
         : { Code },
@@ -46,17 +44,17 @@ beforeEach(() => mock.reset());
 describe('casting a ballot with comments', () => {
   it('sends the transaction again when it was cancelled only for a concurrent one', async () => {
     mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
-    expect(await castBallot(db, input)).toEqual({ outcome: 'cast', receipt: 'AAAA-BBBB' });
+    expect(await castBallot(db, input)).toEqual({ outcome: 'cast', receipt });
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
 
-  it('answers the retry that lost the race with the stored receipt', async () => {
+  it('answers the retry that lost the race with its receipt, derived again', async () => {
     mock
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled('TransactionConflict', 'None'))
       .rejects(cancelled('ConditionalCheckFailed', 'None'));
     mock.on(BatchGetCommand).resolves({ Responses: { t: [] } });
-    expect(await castBallot(db, input)).toEqual({ outcome: 'repeat', receipt: 'CCCC-DDDD' });
+    expect(await castBallot(db, input)).toEqual({ outcome: 'repeat', receipt });
   });
 
   it('says the comments are not stored yet when restoring them fails, so the client sends it again', async () => {

@@ -1,42 +1,65 @@
-// Ballot repository: the one conditional write per ballot, its comments written exactly once, the stored form, and
-// the scan a recount reads.
+// Ballot repository: the one conditional write per ballot with the items kept apart from it (receipt, free texts,
+// comments), written exactly once; the stored forms; and the scan a recount and the raw export read.
+import { randomBytes } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { addBallot, type CastBallot, type CastComment, emptyTally, type Tally } from '@pingyi/domain';
-import type { Db } from './client.ts';
+import {
+  addBallot,
+  type CastBallot,
+  type CastComment,
+  emptyTally,
+  normalizeOther,
+  type Tally,
+  tallyOf,
+} from '@pingyi/domain';
+import { type Db, queryAll } from './client.ts';
 import { type CommentItem, commentsExisting, putCommentsOnce, writeNewComments } from './comments.ts';
 import { CommentsNotStoredError } from './errors.ts';
-import { BALLOT_SK, ballotKey, commentId, commentKey } from './keys.ts';
+import {
+  BALLOT_SK,
+  ballotKey,
+  COMMENT_PREFIX,
+  commentId,
+  commentKey,
+  FREE_TEXT_PREFIX,
+  freeTextId,
+  freeTextKey,
+  freeTextsOf,
+  receiptKey,
+  receiptOf,
+  receiptPartitions,
+  submissionDigest,
+} from './keys.ts';
 
-/** What one stored ballot holds. No code, no IP, no user agent, no name; the time only to the hour. */
+/**
+ * What one stored ballot holds: its campaign, group, ratings and the listed matters it picked, and a keyed hash that
+ * recognises its retry. No code, IP, user agent or name; no time; no comment, free text or receipt, and nothing that
+ * names the subjects it commented on (docs/threat-model.md).
+ */
 interface BallotItem {
   pk: string;
   sk: string;
   cid: string;
   g: string;
-  /** UTC hour the ballot arrived, e.g. 2026-12-01T09 */
-  h: string;
   r: Record<string, Record<string, string>>;
-  cm: string[];
   mb: string[];
   mw: string[];
-  ob?: string;
-  ow?: string;
-  /** the submission id (the client's, or one the server made), so a retried submit is recognised */
-  sid?: string;
-  rc: string;
+  /** submissionDigest: tells the voter's retry (same submission id) from a second voter */
+  sd: string;
 }
+
+type FreeTextSide = 'otherBest' | 'otherWorst';
 
 export type CastOutcome =
   | { outcome: 'cast'; receipt: string }
   /** the same code and submission id arrived again: the voter's retry, answered with the original receipt */
   | { outcome: 'repeat'; receipt: string }
-  /** the code has already voted under another (or no) submission id */
+  /** the code has already voted under another submission id */
   | { outcome: 'used' };
 
 export interface CastInput {
@@ -45,70 +68,82 @@ export interface CastInput {
   ballotKey: string;
   ballot: CastBallot;
   comments: CastComment[];
-  submissionId?: string;
-  receipt: string;
-  now: Date;
-  /** the stack's secret: keys the ballot's comment items (keys.ts commentId) */
+  /** the client's, or one the server made: the receipt and the ids of the items kept apart derive from it */
+  submissionId: string;
+  /** the stack's secret: keys the submission digest, the receipt, comment and free-text ids (keys.ts) */
   secret: Buffer;
 }
 
 /**
- * DynamoDB takes at most 100 items in one transaction: the ballot and its first 99 comments are one transaction; the
- * comments beyond (a campaign may have 2,000 subjects) follow right after, in idempotent batches.
+ * DynamoDB takes at most 100 items in one transaction: the ballot, its receipt and its free texts come first, then
+ * as many comments as fit; the rest (a campaign may have 2,000 subjects) follow right after, in idempotent batches.
  */
-export const COMMENTS_IN_TRANSACTION = 99;
+const TRANSACTION_ITEMS = 100;
+/** Comments that always fit in the ballot's transaction (with both free texts). */
+export const COMMENTS_IN_TRANSACTION = TRANSACTION_ITEMS - 4;
 
-const hourOf = (now: Date) => now.toISOString().slice(0, 13);
-
-export function toBallotItem(input: Omit<CastInput, 'comments' | 'secret'>): BallotItem {
+export function toBallotItem(input: Omit<CastInput, 'comments'>): BallotItem {
   const { ballot } = input;
-  const item: BallotItem = {
+  return {
     ...ballotKey(input.campaign, input.ballotKey),
     cid: input.campaign,
     g: ballot.group,
-    h: hourOf(input.now),
     r: ballot.ratings,
-    cm: ballot.commented,
     mb: ballot.best,
     mw: ballot.worst,
-    rc: input.receipt,
+    sd: submissionDigest(input.secret, input.campaign, input.submissionId),
   };
-  if (ballot.otherBest) item.ob = ballot.otherBest;
-  if (ballot.otherWorst) item.ow = ballot.otherWorst;
-  if (input.submissionId) item.sid = input.submissionId;
-  return item;
 }
 
+/** A stored ballot as the tally counts it: its comments and free texts are counted from their own items. */
 export function fromBallotItem(item: Record<string, unknown>): { campaign: string; ballot: CastBallot } {
   const i = item as unknown as BallotItem;
-  const ballot: CastBallot = {
-    group: i.g,
-    ratings: i.r,
-    commented: i.cm ?? [],
-    best: i.mb ?? [],
-    worst: i.mw ?? [],
+  return {
+    campaign: i.cid,
+    ballot: { group: i.g, ratings: i.r, commented: [], best: i.mb ?? [], worst: i.mw ?? [] },
   };
-  if (i.ob) ballot.otherBest = i.ob;
-  if (i.ow) ballot.otherWorst = i.ow;
-  return { campaign: i.cid, ballot };
 }
 
-/** The ballot as the stream delivers it (AttributeValue JSON). */
-export function fromStreamImage(image: Record<string, AttributeValue>) {
-  return fromBallotItem(unmarshall(image));
+/** What one counted item adds: a ballot, a comment (one subject's comment count) or a free text. */
+function countedOf(item: Record<string, unknown>): { campaign: string; tally: Tally } | undefined {
+  const pk = String(item.pk);
+  if (item.sk === BALLOT_SK) {
+    const { campaign, ballot } = fromBallotItem(item);
+    return { campaign, tally: tallyOf([ballot]) };
+  }
+  if (pk.startsWith(COMMENT_PREFIX)) {
+    const [campaign = '', subject = ''] = pk.slice(COMMENT_PREFIX.length).split('#');
+    const tally = emptyTally();
+    tally.comments[subject] = 1;
+    return { campaign, tally };
+  }
+  if (pk.startsWith(FREE_TEXT_PREFIX)) {
+    const side = item.side === 'otherWorst' ? 'otherWorst' : 'otherBest';
+    const tally = emptyTally();
+    tally.matters[side][String(item.text)] = 1;
+    return { campaign: pk.slice(FREE_TEXT_PREFIX.length), tally };
+  }
+  return undefined;
 }
 
-function outcomeOfExisting(
-  existing: Record<string, unknown> | undefined,
-  submissionId?: string,
-): CastOutcome {
-  if (existing && submissionId && existing.sid === submissionId) {
-    return { outcome: 'repeat', receipt: String(existing.rc) };
+/** A counted insert as the stream delivers it (AttributeValue JSON): the campaign and the tally it adds. */
+export function countedFromStream(image: Record<string, AttributeValue>): { campaign: string; tally: Tally } {
+  const counted = countedOf(unmarshall(image));
+  if (!counted) throw new Error('not a ballot, comment or free-text item');
+  return counted;
+}
+
+function outcomeOfExisting(existing: Record<string, unknown> | undefined, input: CastInput): CastOutcome {
+  if (existing && existing.sd === submissionDigest(input.secret, input.campaign, input.submissionId)) {
+    return {
+      outcome: 'repeat',
+      receipt: receiptOf(input.secret, input.campaign, input.ballotKey, input.submissionId),
+    };
   }
   return { outcome: 'used' };
 }
 
-/** The comment items of a ballot: one per subject, under the id keys.ts derives from the ballot and the subject. */
+/** The comment items of a ballot: one per subject, under ids keys.ts derives from the ballot and its submission. */
 function commentItems(input: CastInput): CommentItem[] {
   return input.comments.map((c) => ({
     subject: c.subject,
@@ -116,11 +151,29 @@ function commentItems(input: CastInput): CommentItem[] {
       ...commentKey(
         input.campaign,
         c.subject,
-        commentId(input.secret, input.campaign, input.ballotKey, c.subject),
+        commentId(input.secret, input.campaign, input.ballotKey, input.submissionId, c.subject),
       ),
       text: c.text,
     },
   }));
+}
+
+/** The ballot's free texts (其他事项), counted by their normalized text: no time, no group, no ballot. */
+function freeTextItems(input: CastInput) {
+  const sides: [FreeTextSide, string | undefined][] = [
+    ['otherBest', input.ballot.otherBest],
+    ['otherWorst', input.ballot.otherWorst],
+  ];
+  return sides
+    .filter((entry): entry is [FreeTextSide, string] => Boolean(entry[1]))
+    .map(([side, text]) => ({
+      ...freeTextKey(
+        input.campaign,
+        freeTextId(input.secret, input.campaign, input.ballotKey, input.submissionId, side),
+      ),
+      side,
+      text: normalizeOther(text),
+    }));
 }
 
 /** The stored ballot a failed `attribute_not_exists` returned (ALL_OLD), or undefined for any other error. */
@@ -138,12 +191,10 @@ function existingOnConflict(error: unknown): { item: Record<string, unknown> | u
 
 /**
  * A retry of a stored ballot puts back any of its comments that are missing (the first attempt stopped between the
- * ballot and its comments), never a second copy, never over a stored text. Today's ballot lists the subjects it
- * commented on: only those are restored, so a retry cannot add a comment the ballot did not count.
+ * ballot and its comments), never a second copy, never over a stored text.
  */
-async function restoreComments(db: Db, input: CastInput, stored: Record<string, unknown>): Promise<void> {
-  const listed = Array.isArray(stored.cm) ? new Set(stored.cm as string[]) : undefined;
-  const comments = commentItems(input).filter((c) => !listed || listed.has(c.subject));
+async function restoreComments(db: Db, input: CastInput): Promise<void> {
+  const comments = commentItems(input);
   if (comments.length === 0) return;
   try {
     const present = await commentsExisting(db, comments);
@@ -166,33 +217,45 @@ const isConflictOnly = (error: unknown) =>
   (error.CancellationReasons ?? []).every((r) => r.Code === 'TransactionConflict' || r.Code === 'None');
 
 /**
- * Casts a ballot with ONE conditional write (attribute_not_exists): the same code can never count twice.
- * Comments go into their own items, keyed so that nothing readable links them to the ballot: up to 99 in the
- * ballot's transaction, any more right after it in batches (a failure there is CommentsNotStoredError, and the
- * client's retry with the same submission id completes them). On a failed condition the existing ballot comes
- * back in the same call (ALL_OLD), so a retry (same submission id) is told apart from a second voter without
- * another read.
+ * Casts a ballot in ONE conditional transaction: the ballot (attribute_not_exists: the same code can never count
+ * twice), its receipt among the campaign's receipts, its free texts, and its comments as far as they fit; a ballot
+ * with more comments (a campaign may have 2,000 subjects) has the rest written right after, in idempotent batches (a
+ * failure there is CommentsNotStoredError, and the client's retry with the same submission id completes them). On a
+ * failed condition the stored ballot comes back in the same call (ALL_OLD), so a retry (same submission id) is told
+ * apart from a second voter without another read.
  */
 export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome> {
-  const item = toBallotItem(input);
+  const receipt = receiptOf(input.secret, input.campaign, input.ballotKey, input.submissionId);
+  const head = [
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: toBallotItem(input),
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+      },
+    },
+    // a random suffix: two ballots that happen to share a receipt are both listed
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: receiptKey(input.campaign, receipt, randomBytes(6).toString('base64url')),
+      },
+    },
+    ...freeTextItems(input).map((item) => ({ Put: { TableName: db.tableName, Item: item } })),
+  ];
   const comments = commentItems(input);
-  const condition = {
-    ConditionExpression: 'attribute_not_exists(pk)',
-    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-  };
-  const withBallot = comments.slice(0, COMMENTS_IN_TRANSACTION);
-  const after = comments.slice(COMMENTS_IN_TRANSACTION);
+  const withBallot = comments.slice(0, TRANSACTION_ITEMS - head.length);
+  const after = comments.slice(withBallot.length);
   const write = () =>
-    withBallot.length === 0
-      ? db.client.send(new PutCommand({ TableName: db.tableName, Item: item, ...condition }))
-      : db.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: db.tableName, Item: item, ...condition } },
-              ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
-            ],
-          }),
-        );
+    db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...head,
+          ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
+        ],
+      }),
+    );
   try {
     // Two submits of one ballot at once (a double tap, a retry racing its original) touch the same items: the one
     // cancelled for the conflict is sent again, and then finds the other's ballot (a repeat, or a used code).
@@ -208,8 +271,8 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
   } catch (error) {
     const existing = existingOnConflict(error);
     if (!existing) throw error;
-    const outcome = outcomeOfExisting(existing.item, input.submissionId);
-    if (outcome.outcome === 'repeat' && existing.item) await restoreComments(db, input, existing.item);
+    const outcome = outcomeOfExisting(existing.item, input);
+    if (outcome.outcome === 'repeat') await restoreComments(db, input);
     return outcome;
   }
   if (after.length > 0) {
@@ -219,7 +282,7 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
       throw new CommentsNotStoredError(input.campaign, { cause: error });
     }
   }
-  return { outcome: 'cast', receipt: input.receipt };
+  return { outcome: 'cast', receipt };
 }
 
 /**
@@ -236,8 +299,8 @@ export async function storedOutcome(db: Db, input: CastInput): Promise<CastOutco
     }),
   );
   if (!Item) return undefined;
-  const outcome = outcomeOfExisting(Item, input.submissionId);
-  if (outcome.outcome === 'repeat') await restoreComments(db, input, Item);
+  const outcome = outcomeOfExisting(Item, input);
+  if (outcome.outcome === 'repeat') await restoreComments(db, input);
   return outcome;
 }
 
@@ -249,13 +312,13 @@ export async function hasVoted(db: Db, campaign: string, key: string): Promise<b
   return Item !== undefined;
 }
 
-/** Every stored ballot of a campaign with the hour it arrived, page by page (one scan segment of `total`). */
-export async function* ballotsOf(
+/** Every item of a campaign a scan filter selects, page by page (one scan segment of `total`). */
+async function* scanCampaign(
   db: Db,
-  campaign: string,
-  segment = 0,
-  total = 1,
-): AsyncGenerator<{ ballot: CastBallot; hour: string }> {
+  filter: { expression: string; values: Record<string, unknown> },
+  segment: number,
+  total: number,
+): AsyncGenerator<Record<string, unknown>> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await db.client.send(
@@ -263,24 +326,94 @@ export async function* ballotsOf(
         TableName: db.tableName,
         Segment: segment,
         TotalSegments: total,
-        FilterExpression: 'sk = :sk AND cid = :cid',
-        ExpressionAttributeValues: { ':sk': BALLOT_SK, ':cid': campaign },
+        FilterExpression: filter.expression,
+        ExpressionAttributeValues: filter.values,
         ConsistentRead: true,
         ExclusiveStartKey,
       }),
     );
-    for (const item of page.Items ?? []) yield { ballot: fromBallotItem(item).ballot, hour: String(item.h) };
+    yield* page.Items ?? [];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
 
-/** Recounts a campaign from its ballots with a parallel scan: rare and offline, never on the voting path. */
+const ballotFilter = (campaign: string) => ({
+  expression: 'sk = :sk AND cid = :cid',
+  values: { ':sk': BALLOT_SK, ':cid': campaign },
+});
+
+/** Every stored ballot of a campaign, page by page (one scan segment of `total`): for the raw export. */
+export async function* ballotsOf(
+  db: Db,
+  campaign: string,
+  segment = 0,
+  total = 1,
+): AsyncGenerator<CastBallot> {
+  for await (const item of scanCampaign(db, ballotFilter(campaign), segment, total)) {
+    yield fromBallotItem(item).ballot;
+  }
+}
+
+/**
+ * Recounts a campaign from what was stored, with a parallel scan: its ballots, its comments and its free texts, each
+ * counted from its own items. Rare and offline, never on the voting path.
+ */
 export async function recountTally(db: Db, campaign: string, segments = 4): Promise<Tally> {
   const tally = emptyTally();
+  const filter = {
+    expression: '(sk = :sk AND cid = :cid) OR begins_with(pk, :comments) OR pk = :texts',
+    values: {
+      ':sk': BALLOT_SK,
+      ':cid': campaign,
+      ':comments': `${COMMENT_PREFIX}${campaign}#`,
+      ':texts': freeTextsOf(campaign).pk,
+    },
+  };
   await Promise.all(
     Array.from({ length: segments }, async (_, n) => {
-      for await (const { ballot } of ballotsOf(db, campaign, n, segments)) addBallot(tally, ballot);
+      for await (const item of scanCampaign(db, filter, n, segments)) {
+        if (item.sk === BALLOT_SK) {
+          addBallot(tally, fromBallotItem(item).ballot);
+          continue;
+        }
+        const counted = countedOf(item);
+        for (const [subject, k] of Object.entries(counted?.tally.comments ?? {}))
+          tally.comments[subject] = (tally.comments[subject] ?? 0) + k;
+        for (const side of ['otherBest', 'otherWorst'] as const) {
+          for (const [text, k] of Object.entries(counted?.tally.matters[side] ?? {}))
+            tally.matters[side][text] = (tally.matters[side][text] ?? 0) + k;
+        }
+      }
     }),
   );
   return tally;
+}
+
+/** The free texts (其他事项) of a campaign, in key order (keyed hashes: not the order they arrived). */
+export async function listFreeTexts(
+  db: Db,
+  campaign: string,
+): Promise<{ side: FreeTextSide; text: string }[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': freeTextsOf(campaign).pk },
+  });
+  return items.map((item) => ({
+    side: item.side === 'otherWorst' ? 'otherWorst' : 'otherBest',
+    text: String(item.text),
+  }));
+}
+
+/** Every receipt issued for a campaign's ballots, sorted: one per ballot, and nothing else. */
+export async function listReceipts(db: Db, campaign: string): Promise<string[]> {
+  const receipts: string[] = [];
+  for (const pk of receiptPartitions(campaign)) {
+    const items = await queryAll(db, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
+    for (const item of items) receipts.push(String(item.sk).split('#')[0] ?? '');
+  }
+  return receipts.sort();
 }

@@ -10,15 +10,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { Campaign, type CampaignStatus } from '@pingyi/domain';
-import { type Db, queryAll } from './client.ts';
-import { CampaignNotFoundError, CampaignStatusError } from './errors.ts';
+import { type Actor, auditItem, SERVICE_ACTOR } from './audit.ts';
+import type { Db } from './client.ts';
+import { CampaignNotFoundError, CampaignStatusError, CodeNotVoidableError } from './errors.ts';
 import {
-  AUDIT_PREFIX,
-  auditKey,
+  ballotKey,
   CAMPAIGNS_INDEX,
   CAMPAIGNS_PK,
   campaignKey,
   campaignListing,
+  codeBallot,
 } from './keys.ts';
 import { currentClosingReports } from './reports.ts';
 
@@ -30,56 +31,85 @@ export interface CampaignRecord {
   updatedAt: string;
   /** codes issued per evaluator group */
   issued: Record<string, number>;
+  /** the console account that created it; none when made with the service credential */
+  owner?: string;
+  /** console accounts it is shared with: organizers run it with the owner, viewers read its results */
+  sharedWith: string[];
   /** when it was last closed: the key of its closing tally (closing.ts) */
   closedAt?: string;
-}
-
-export interface AuditEntry {
-  at: string;
-  action: string;
-  detail: Record<string, unknown>;
+  /** voided code serials per group (lost slips): the submit path refuses them */
+  voided: Record<string, number[]>;
 }
 
 /** Campaign ids are 8 hex characters: short enough for a printed code, unique per county stack. */
 export const CAMPAIGN_ID = /^[0-9a-f]{8}$/;
 
-/** Definitions never change after creation, so a parsed one is kept for the life of the process. */
+/**
+ * A definition changes only while it may be edited (updateDefinition), which also moves updatedAt: a parsed one is
+ * kept for the life of the process under its id and that version.
+ */
 const parsedDefinitions = new Map<string, Campaign>();
+const versionKey = (id: string, updatedAt: string) => `${id}@${updatedAt}`;
 
-function definitionOf(id: string, json: string): Campaign {
-  let parsed = parsedDefinitions.get(id);
+function definitionOf(id: string, updatedAt: string, json: string): Campaign {
+  const key = versionKey(id, updatedAt);
+  let parsed = parsedDefinitions.get(key);
   if (!parsed) {
     parsed = Campaign.parse(JSON.parse(json));
     if (parsedDefinitions.size > 200) parsedDefinitions.clear();
-    parsedDefinitions.set(id, parsed);
+    parsedDefinitions.set(key, parsed);
   }
   return parsed;
 }
+
+/** Who may see a campaign in the console: stored on the campaign item and its listing. */
+const accessOf = (item: Record<string, unknown>) => ({
+  ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
+  sharedWith: Array.isArray(item.sharedWith) ? item.sharedWith.map(String) : [],
+});
 
 function toRecord(item: Record<string, unknown>): CampaignRecord {
   const id = String(item.id);
   return {
     id,
-    definition: definitionOf(id, String(item.definition)),
+    definition: definitionOf(id, String(item.updatedAt), String(item.definition)),
     status: item.status as CampaignStatus,
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
     issued: (item.issued as Record<string, number>) ?? {},
+    ...accessOf(item),
     ...(typeof item.closedAt === 'string' ? { closedAt: item.closedAt } : {}),
+    voided: voidedOf(item.voided),
   };
 }
 
-/** Orders entries written within the same millisecond (or under a test clock) as they happened. */
-const nonce = () =>
-  `${process.hrtime.bigint().toString().padStart(20, '0')}${randomBytes(2).toString('hex')}`;
+/** Voided codes are one string set on the campaign item, `<group>#<serial>`: ADD works on a missing set. */
+const voidElement = (group: string, serial: number) => `${group}#${serial}`;
 
-function auditItem(campaign: string, at: string, action: string, detail: Record<string, unknown>) {
-  return { ...auditKey(campaign, at, nonce()), at, action, detail };
+function voidedOf(value: unknown): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  if (!(value instanceof Set)) return out;
+  for (const element of value as Set<string>) {
+    const at = element.lastIndexOf('#');
+    const group = element.slice(0, at);
+    (out[group] ??= []).push(Number(element.slice(at + 1)));
+  }
+  for (const serials of Object.values(out)) serials.sort((a, b) => a - b);
+  return out;
 }
 
-/** Stores a validated definition as a draft; retries on the (unlikely) collision of a random id. */
-export async function createCampaign(db: Db, definition: Campaign, now: Date): Promise<CampaignRecord> {
+/**
+ * Stores a validated definition as a draft; retries on the (unlikely) collision of a random id. A console
+ * account that creates a campaign owns it.
+ */
+export async function createCampaign(
+  db: Db,
+  definition: Campaign,
+  now: Date,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<CampaignRecord> {
   const at = now.toISOString();
+  const owner = actor.type === 'account' ? { owner: actor.name } : {};
   for (let attempt = 0; attempt < 5; attempt++) {
     const id = randomBytes(4).toString('hex');
     const issued = Object.fromEntries(definition.groups.map((g) => [g.id, 0]));
@@ -93,6 +123,7 @@ export async function createCampaign(db: Db, definition: Campaign, now: Date): P
       createdAt: at,
       updatedAt: at,
       issued,
+      ...owner,
     };
     try {
       await db.client.send(
@@ -102,14 +133,24 @@ export async function createCampaign(db: Db, definition: Campaign, now: Date): P
             {
               Put: {
                 TableName: db.tableName,
-                Item: auditItem(id, at, 'create', { title: definition.title }),
+                Item: auditItem(id, at, 'create', { title: definition.title }, actor),
               },
             },
           ],
         }),
       );
-      parsedDefinitions.set(id, definition);
-      return { id, definition, status: 'draft', createdAt: at, updatedAt: at, issued };
+      parsedDefinitions.set(versionKey(id, at), definition);
+      return {
+        id,
+        definition,
+        status: 'draft',
+        createdAt: at,
+        updatedAt: at,
+        issued,
+        ...owner,
+        sharedWith: [],
+        voided: {},
+      };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
     }
@@ -133,7 +174,16 @@ export async function requireCampaign(db: Db, id: string): Promise<CampaignRecor
 export async function listCampaigns(
   db: Db,
   limit = 100,
-): Promise<{ id: string; title: string; status: CampaignStatus; createdAt: string }[]> {
+): Promise<
+  {
+    id: string;
+    title: string;
+    status: CampaignStatus;
+    createdAt: string;
+    owner?: string;
+    sharedWith: string[];
+  }[]
+> {
   const { Items = [] } = await db.client.send(
     new QueryCommand({
       TableName: db.tableName,
@@ -149,6 +199,7 @@ export async function listCampaigns(
     title: String(i.title),
     status: i.status as CampaignStatus,
     createdAt: String(i.createdAt),
+    ...accessOf(i),
   }));
 }
 
@@ -164,6 +215,7 @@ export async function setCampaignStatus(
   id: string,
   status: 'open' | 'closed',
   now: Date,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<CampaignRecord> {
   const current = await requireCampaign(db, id);
   if (!allowedFrom[status].includes(current.status))
@@ -183,7 +235,12 @@ export async function setCampaignStatus(
               ExpressionAttributeValues: { ':to': status, ':from': current.status, ':at': at },
             },
           },
-          { Put: { TableName: db.tableName, Item: auditItem(id, at, status, { from: current.status }) } },
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: auditItem(id, at, status, { from: current.status }, actor),
+            },
+          },
         ],
       }),
     );
@@ -212,6 +269,7 @@ export async function reopenCampaign(
   id: string,
   reopen: { reason: string; by: string },
   now: Date,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<CampaignRecord> {
   const current = await requireCampaign(db, id);
   if (current.status !== 'closed') throw new CampaignStatusError(id, current.status, 'reopened');
@@ -235,12 +293,18 @@ export async function reopenCampaign(
           {
             Put: {
               TableName: db.tableName,
-              Item: auditItem(id, at, 'reopen', {
-                from: 'closed',
-                by: reopen.by,
-                reason: reopen.reason,
-                supersededReports: reports.map((r) => r.sk.slice(r.sk.lastIndexOf('#') + 1)),
-              }),
+              Item: auditItem(
+                id,
+                at,
+                'reopen',
+                {
+                  from: 'closed',
+                  by: reopen.by,
+                  reason: reopen.reason,
+                  supersededReports: reports.map((r) => r.sk.slice(r.sk.lastIndexOf('#') + 1)),
+                },
+                actor,
+              ),
             },
           },
           ...reports.map((key) => ({
@@ -272,6 +336,7 @@ export async function reserveSerials(
   group: string,
   count: number,
   now: Date,
+  actor: Actor = SERVICE_ACTOR,
 ): Promise<{ first: number; last: number }> {
   const at = now.toISOString();
   let last: number;
@@ -294,19 +359,122 @@ export async function reserveSerials(
   }
   const first = last - count + 1;
   await db.client.send(
-    new PutCommand({ TableName: db.tableName, Item: auditItem(id, at, 'codes', { group, first, last }) }),
+    new PutCommand({
+      TableName: db.tableName,
+      Item: auditItem(id, at, 'codes', { group, first, last }, actor),
+    }),
   );
   return { first, last };
 }
 
-export async function listAudit(db: Db, id: string): Promise<AuditEntry[]> {
-  const items = await queryAll(db, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': campaignKey(id).pk, ':prefix': AUDIT_PREFIX },
-  });
-  return items.map((item) => ({
-    at: String(item.at),
-    action: String(item.action),
-    detail: (item.detail as Record<string, unknown>) ?? {},
-  }));
+/**
+ * Voids an issued, unused code (a lost slip), atomically with its audit entry: the campaign item records the serial
+ * and a condition on the code's ballot item makes sure no ballot was cast with it. Voiding a void code again
+ * changes nothing. The submit path refuses the code once its (cached) campaign read shows the void.
+ */
+export async function voidCode(
+  db: Db,
+  id: string,
+  group: string,
+  serial: number,
+  now: Date,
+  actor: Actor = SERVICE_ACTOR,
+): Promise<void> {
+  const at = now.toISOString();
+  const element = voidElement(group, serial);
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: campaignKey(id),
+              UpdateExpression: 'ADD voided :one SET updatedAt = :at',
+              ConditionExpression: 'issued.#group >= :serial AND NOT contains(voided, :element)',
+              ExpressionAttributeNames: { '#group': group },
+              ExpressionAttributeValues: {
+                ':one': new Set([element]),
+                ':at': at,
+                ':serial': serial,
+                ':element': element,
+              },
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: db.tableName,
+              Key: ballotKey(id, codeBallot(group, serial)),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: { TableName: db.tableName, Item: auditItem(id, at, 'codes-void', { group, serial }, actor) },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const [campaign, ballot] = error.CancellationReasons ?? [];
+    if (ballot?.Code === 'ConditionalCheckFailed') throw new CodeNotVoidableError(id, 'used');
+    if (campaign?.Code !== 'ConditionalCheckFailed') throw error;
+    const record = await requireCampaign(db, id);
+    if (record.voided[group]?.includes(serial)) return;
+    throw new CodeNotVoidableError(id, 'not-issued');
+  }
+}
+
+/**
+ * Replaces the definition of a campaign that may still be edited: any part while a draft, and (the caller checks
+ * that only subjects change and no ballot was cast) an open one. Refused if the campaign changed since `from` was
+ * read, so two people editing at once cannot overwrite each other. The audit entry carries a before/after summary.
+ */
+export async function updateDefinition(
+  db: Db,
+  from: CampaignRecord,
+  next: Campaign,
+  summary: { changed: string; before: string; after: string },
+  now: Date,
+  actor: Actor,
+): Promise<CampaignRecord> {
+  if (from.status === 'closed') throw new CampaignStatusError(from.id, from.status, from.status);
+  const at = now.toISOString();
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: campaignKey(from.id),
+              UpdateExpression: 'SET #definition = :definition, #title = :title, updatedAt = :at',
+              ConditionExpression: '#status = :status AND updatedAt = :read',
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#definition': 'definition',
+                '#title': 'title',
+              },
+              ExpressionAttributeValues: {
+                ':definition': JSON.stringify(next),
+                ':title': next.title,
+                ':at': at,
+                ':status': from.status,
+                ':read': from.updatedAt,
+              },
+            },
+          },
+          { Put: { TableName: db.tableName, Item: auditItem(from.id, at, 'edit', summary, actor) } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const latest = await requireCampaign(db, from.id);
+      throw new CampaignStatusError(from.id, latest.status, from.status);
+    }
+    throw error;
+  }
+  parsedDefinitions.set(versionKey(from.id, at), next);
+  return { ...from, definition: next, updatedAt: at };
 }

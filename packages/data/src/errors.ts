@@ -18,6 +18,26 @@ export class CampaignStatusError extends Error {
   }
 }
 
+/** A console account name that is already taken. */
+export class AccountExistsError extends Error {
+  override readonly name = 'AccountExistsError';
+  constructor(readonly account: string) {
+    super(`account ${account} exists`);
+  }
+}
+
+export class AccountNotFoundError extends Error {
+  override readonly name = 'AccountNotFoundError';
+  constructor(readonly account: string) {
+    super(`account ${account} not found`);
+  }
+}
+
+/** A set-up or reset link that is unknown, used, replaced by a newer one, or past its time. */
+export class LinkInvalidError extends Error {
+  override readonly name = 'LinkInvalidError';
+}
+
 /**
  * A ballot was stored but some of its comments were not (more comments than one transaction holds, and a write
  * failed after the ballot's). The client's retry with the same submission id stores the rest, exactly once.
@@ -29,5 +49,16 @@ export class CommentsNotStoredError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`a ballot of campaign ${campaignId} is stored, some of its comments are not yet`, options);
+  }
+}
+
+/** A code that cannot be voided: it has voted, or it was never issued. */
+export class CodeNotVoidableError extends Error {
+  override readonly name = 'CodeNotVoidableError';
+  constructor(
+    readonly campaignId: string,
+    readonly reason: 'used' | 'not-issued',
+  ) {
+    super(`code of campaign ${campaignId} cannot be voided: ${reason}`);
   }
 }

@@ -1,6 +1,9 @@
 // The data package: key design, table definition and repositories over an injected DynamoDB document client.
+export * from './accounts.ts';
 export * from './aggregates.ts';
+export * from './audit.ts';
 export * from './ballots.ts';
+export * from './campaign-access.ts';
 export * from './campaigns.ts';
 export * from './client.ts';
 export * from './closing.ts';
@@ -10,5 +13,7 @@ export * from './keys.ts';
 export * from './quotas.ts';
 export * from './recount.ts';
 export * from './reports.ts';
+export * from './sessions.ts';
 export * from './table.ts';
+export * from './throttles.ts';
 export * from './timing.ts';

@@ -8,21 +8,35 @@
 // | 4 | read every aggregate of a campaign for results      | Query     | pk = C#<campaign>           sk begins_with AGG#        |
 // | 5 | audit trail of a campaign, in time order            | Query     | pk = C#<campaign>           sk begins_with AUDIT#      |
 // | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <comment id>         |
-// | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(stack secret, campaign, ballot key, subject) |
-// | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items (rare)    |
+// | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(secret, campaign, ballot, submission, subject) |
+// | 6b| free texts (其他事项) of a campaign, for the export  | Query     | pk = FT#<campaign>          sk = HMAC(secret, …, side) |
+// | 6c| receipts issued (verifiable inclusion), per bucket  | Query ×31 | pk = RC#<campaign>#<first char> sk = <receipt>#<random> |
+// | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
 // | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
 // |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
 // |11 | open-channel quota: one source in one window        | UpdateItem (ADD, conditional) | pk = Q#<campaign> sk = <window start>#<source digest> |
 // |12 | open-channel spread over sources, for organizers    | Query     | pk = Q#<campaign>  (every window and source; TTL ends them) |
+// |13 | get a console account by its login name             | GetItem   | pk = A#<name>               sk = ACCOUNT               |
+// |14 | list accounts by name (county admin)                | Query GSI | campaignsByCreation: gsi1pk = ACCOUNTS, gsi1sk = <name> |
+// |15 | a console session by the digest of its token        | GetItem   | pk = SESSION#<sha256(token)> sk = SESSION (TTL)        |
+// |16 | a one-time set-up or reset link by its digest       | GetItem   | pk = LINK#<sha256(token)>   sk = LINK (TTL)            |
+// |17 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
+// |18 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
+// |19 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
-// campaign's partition. Comments live under their own key, with no reference to the ballot they came with: the id
-// of a ballot's comment is a keyed hash, so the ballot's retry rewrites the same item, yet nobody without the stack's
-// secret can go from a comment to its ballot or back. Quota counters hold a count per (window, keyed digest of a
+// campaign's partition. Comments, free texts and receipts live under their own keys, with no reference to the ballot
+// they came with: their ids are keyed hashes of the ballot AND its submission id, which is stored nowhere (the ballot
+// keeps only another keyed hash of it), so the ballot's retry rewrites the same items, yet neither a table reader
+// nor a holder of the stack's secret can go from a comment, a free text or a receipt to its ballot or back.
+// docs/threat-model.md says who can learn what. Quota counters hold a count per (window, keyed digest of a
 // network source) and nothing about any ballot; each accepted open-channel ballot writes one, within the campaign's
 // partition (the API's throttle keeps that far below a key's 1,000 writes/s).
+// Console items (accounts, sessions, links, throttles) hold no ballot data; tokens are stored only as digests, and
+// items that only matter for a while carry the table's TTL attribute. Every audit entry also sits in the shared
+// index under AUDIT, so the county admin reads one log across campaigns and accounts.
 import { createHmac } from 'node:crypto';
 
 export const CAMPAIGN_META = 'META';
@@ -33,6 +47,12 @@ export const AGGREGATE_PREFIX = 'AGG#';
 export const AUDIT_PREFIX = 'AUDIT#';
 export const REPORT_PREFIX = 'REPORT#';
 export const FINAL_PREFIX = 'FINAL#';
+export const COMMENT_PREFIX = 'CM#';
+export const FREE_TEXT_PREFIX = 'FT#';
+export const RECEIPT_PREFIX = 'RC#';
+export const ACCOUNTS_PK = 'ACCOUNTS';
+export const AUDIT_INDEX_PK = 'AUDIT';
+export const COUNTY_PK = 'COUNTY';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -47,14 +67,20 @@ export const ballotKey = (campaign: string, ballot: string) => ({
   sk: BALLOT_SK,
 });
 export const codeBallot = (group: string, serial: number) => `t.${group}.${serial}`;
-export const openBallot = (group: string, submission: string) => `o.${group}.${submission}`;
+/** An open link's ballot is keyed by the submission's digest (submissionDigest), never by the submission id. */
+export const openBallot = (group: string, submissionDigest: string) => `o.${group}.${submissionDigest}`;
 
 export const aggregatesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: AGGREGATE_PREFIX });
 
-/** The aggregate items of a campaign (access pattern 4): one per campaign, per subject × group, per free text. */
+/**
+ * The aggregate items of a campaign (access pattern 4): one per campaign (the commit record, see aggregates.ts), per
+ * subject × group, per subject's comments, per free text.
+ */
 export type AggregateScope =
   | { type: 'campaign' }
   | { type: 'subject'; subject: string; group: string }
+  /** comments on a subject: counted from the comment items, which carry no group */
+  | { type: 'comments'; subject: string }
   | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string };
 
 export function aggregateKey(campaign: string, scope: AggregateScope) {
@@ -64,6 +90,8 @@ export function aggregateKey(campaign: string, scope: AggregateScope) {
       return { pk, sk: `${AGGREGATE_PREFIX}C` };
     case 'subject':
       return { pk, sk: `${AGGREGATE_PREFIX}S#${scope.subject}#${scope.group}` };
+    case 'comments':
+      return { pk, sk: `${AGGREGATE_PREFIX}K#${scope.subject}` };
     case 'other':
       return { pk, sk: `${AGGREGATE_PREFIX}T#${scope.side}#${scope.digest}` };
   }
@@ -74,15 +102,32 @@ export function parseAggregateKey(sk: string): AggregateScope | undefined {
   if (parts[0] === 'C') return { type: 'campaign' };
   if (parts[0] === 'S' && parts[1] && parts[2])
     return { type: 'subject', subject: parts[1], group: parts[2] };
+  if (parts[0] === 'K' && parts[1]) return { type: 'comments', subject: parts[1] };
   if (parts[0] === 'T' && (parts[1] === 'otherBest' || parts[1] === 'otherWorst') && parts[2]) {
     return { type: 'other', side: parts[1], digest: parts[2] };
   }
   return undefined;
 }
 
-export const auditKey = (campaign: string, at: string, nonce: string) => ({
-  pk: `C#${campaign}`,
+/** An audit entry: under its campaign, or under the county for accounts and sign-ins; always in the county log. */
+export const auditKey = (campaign: string | undefined, at: string, nonce: string) => ({
+  pk: campaign === undefined ? COUNTY_PK : `C#${campaign}`,
   sk: `${AUDIT_PREFIX}${at}#${nonce}`,
+  gsi1pk: AUDIT_INDEX_PK,
+  gsi1sk: `${at}#${nonce}`,
+});
+
+export const accountKey = (name: string) => ({ pk: `A#${name}`, sk: 'ACCOUNT' });
+export const accountListing = (name: string) => ({ gsi1pk: ACCOUNTS_PK, gsi1sk: name });
+
+/** Sessions and links are found by the digest of their token: a copy of the table opens no session. */
+export const sessionKey = (tokenDigest: string) => ({ pk: `SESSION#${tokenDigest}`, sk: 'SESSION' });
+export const linkKey = (tokenDigest: string) => ({ pk: `LINK#${tokenDigest}`, sk: 'LINK' });
+
+/** One counter per scope (account or client), subject and fixed window; old windows expire by TTL. */
+export const throttleKey = (scope: 'account' | 'client', subject: string, window: number) => ({
+  pk: `THROTTLE#${scope}#${subject}#${window}`,
+  sk: 'THROTTLE',
 });
 
 export const commentKey = (campaign: string, subject: string, id: string) => ({
@@ -90,15 +135,65 @@ export const commentKey = (campaign: string, subject: string, id: string) => ({
   sk: id,
 });
 
+const keyed = (secret: Buffer, purpose: string, parts: string[]) =>
+  createHmac('sha256', secret)
+    .update(`pingyi-${purpose}-v2|${parts.join('|')}`)
+    .digest();
+
+/**
+ * What a ballot stores to recognise its retry: a keyed hash of the submission id. The id itself is stored nowhere,
+ * and the hash cannot be turned back into it, so it cannot be used to derive the receipt or the comment ids below.
+ */
+export const submissionDigest = (secret: Buffer, campaign: string, submission: string) =>
+  keyed(secret, 'submission', [campaign, submission]).toString('base64url').slice(0, 22);
+
 /**
  * The id of a ballot's comment on one subject: deterministic, so writing it again (a retry) never makes a second
- * one, and unlinkable without `secret` (the ballot key is not in it in any readable form).
+ * one, and unlinkable without the submission id, which only the voter's device holds.
  */
-export const commentId = (secret: Buffer, campaign: string, ballot: string, subject: string) =>
-  createHmac('sha256', secret)
-    .update(`pingyi-comment-v1|${campaign}|${ballot}|${subject}`)
-    .digest('base64url')
-    .slice(0, 22);
+export const commentId = (
+  secret: Buffer,
+  campaign: string,
+  ballot: string,
+  submission: string,
+  subject: string,
+) => keyed(secret, 'comment', [campaign, ballot, submission, subject]).toString('base64url').slice(0, 22);
+
+/** A ballot's free text (其他事项) on one side, keyed like its comments. */
+export const freeTextId = (
+  secret: Buffer,
+  campaign: string,
+  ballot: string,
+  submission: string,
+  side: string,
+) => keyed(secret, 'free-text', [campaign, ballot, submission, side]).toString('base64url').slice(0, 22);
+
+export const freeTextKey = (campaign: string, id: string) => ({
+  pk: `${FREE_TEXT_PREFIX}${campaign}`,
+  sk: id,
+});
+export const freeTextsOf = (campaign: string) => ({ pk: `${FREE_TEXT_PREFIX}${campaign}` });
+
+const RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/**
+ * The receipt a voter is shown: derived from the secret, the ballot and its submission id (so a retry shows the same
+ * one), 10 characters a person can read out (no 0/O, 1/I/L). It proves inclusion only: it is listed among the
+ * receipts of counted ballots, and nothing stored leads from it to a ballot.
+ */
+export function receiptOf(secret: Buffer, campaign: string, ballot: string, submission: string): string {
+  const bytes = keyed(secret, 'receipt', [campaign, ballot, submission]);
+  const chars = [...bytes.subarray(0, 10)].map((b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+/** Receipts spread over one partition per first character (31), each item a receipt and a random suffix. */
+export const receiptKey = (campaign: string, receipt: string, suffix: string) => ({
+  pk: `${RECEIPT_PREFIX}${campaign}#${receipt.slice(0, 1)}`,
+  sk: `${receipt}#${suffix}`,
+});
+export const receiptPartitions = (campaign: string) =>
+  [...RECEIPT_ALPHABET].map((c) => `${RECEIPT_PREFIX}${campaign}#${c}`);
 
 export const commentsOf = (campaign: string, subject: string) => ({ pk: `CM#${campaign}#${subject}` });
 

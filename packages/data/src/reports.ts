@@ -5,7 +5,8 @@ import type { Verification } from './closing.ts';
 import { reportKey, reportsOf } from './keys.ts';
 
 export type ReportTrigger = 'schedule' | 'close' | 'manual';
-export type ReportFormat = 'xlsx' | 'csv' | 'html' | 'raw-csv';
+/** raw-csv: every ballot, anonymized; texts-csv: the free texts on their own, shuffled (both on demand) */
+export type ReportFormat = 'xlsx' | 'csv' | 'html' | 'raw-csv' | 'texts-csv';
 
 export interface ReportFile {
   format: ReportFormat;

@@ -9,7 +9,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { BALLOT_SK, CAMPAIGNS_INDEX } from './keys.ts';
+import { BALLOT_SK, CAMPAIGNS_INDEX, COMMENT_PREFIX, FREE_TEXT_PREFIX } from './keys.ts';
 
 /** Items carrying this attribute (epoch seconds) are deleted by DynamoDB after that time: open-channel quota counters. */
 export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
@@ -30,21 +30,37 @@ export const tableDefinition = {
 } as const;
 
 /**
- * The stream records the aggregator takes: ballot inserts only, so its own aggregate writes (and
- * campaign, comment and audit items) never trigger it. The same pattern is the Lambda filter criteria.
+ * The stream records the aggregator counts: inserts of ballots, of comments and of free texts (the latter two
+ * are stored apart from their ballot, so they are counted from their own records). Its own aggregate writes and
+ * campaign, receipt, report and audit items never trigger it. The same patterns are the Lambda filter criteria
+ * (a record is delivered when any of them matches).
  */
-export const ballotInsertFilter = {
-  eventName: ['INSERT'],
-  dynamodb: { Keys: { sk: { S: [BALLOT_SK] } } },
-} as const;
+export const countedInsertFilters = [
+  { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [BALLOT_SK] } } } },
+  { eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: COMMENT_PREFIX }] } } } },
+  { eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: FREE_TEXT_PREFIX }] } } } },
+] as const;
 
-/** The filter above as a predicate, for the local stream poller. */
+/** A ballot insert: the only records a failed batch's archive keeps (comments and free texts stay in the table). */
 export function isBallotInsert(record: {
   eventName?: string;
   dynamodb?: { Keys?: Record<string, unknown> };
 }) {
-  const sk = record.dynamodb?.Keys?.sk as { S?: string } | undefined;
-  return record.eventName === 'INSERT' && sk?.S === BALLOT_SK;
+  return (
+    record.eventName === 'INSERT' &&
+    (record.dynamodb?.Keys?.sk as { S?: string } | undefined)?.S === BALLOT_SK
+  );
+}
+
+/** The filters above as a predicate, for the local stream poller and the failed-batch archiver. */
+export function isCountedInsert(record: {
+  eventName?: string;
+  dynamodb?: { Keys?: Record<string, unknown> };
+}) {
+  if (record.eventName !== 'INSERT') return false;
+  const sk = (record.dynamodb?.Keys?.sk as { S?: string } | undefined)?.S;
+  const pk = (record.dynamodb?.Keys?.pk as { S?: string } | undefined)?.S ?? '';
+  return sk === BALLOT_SK || pk.startsWith(COMMENT_PREFIX) || pk.startsWith(FREE_TEXT_PREFIX);
 }
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

@@ -206,7 +206,7 @@ export function computeResults(input: ResultsInput): Results {
       flags: evaluateRules(rules, overall.scale, overallResult.counts),
       rulesEvaluated: overallResult.valid > 0,
       belowMinimum: overallResult.valid < campaign.minValidBallots,
-      comments: groups.reduce((sum, g) => sum + (bySubject[g.id]?.comments ?? 0), 0),
+      comments: tally.comments[subject.id] ?? 0,
       exactScore,
     };
     if (subject.title) result.title = subject.title;

@@ -7,7 +7,6 @@ export type Counts = Record<string, number>;
 export interface GroupTally {
   /** question id → option id → count */
   questions: Record<string, Counts>;
-  comments: number;
 }
 
 export interface Tally {
@@ -15,6 +14,8 @@ export interface Tally {
   ballots: Counts;
   /** subject → evaluator group → counts */
   subjects: Record<string, Record<string, GroupTally>>;
+  /** subject → comments received; counted from the comment items, which carry no group (unlinkable) */
+  comments: Counts;
   matters: { best: Counts; worst: Counts; otherBest: Counts; otherWorst: Counts };
 }
 
@@ -28,6 +29,7 @@ export function emptyTally(): Tally {
   return {
     ballots: dictionary(),
     subjects: dictionary(),
+    comments: dictionary(),
     matters: { best: dictionary(), worst: dictionary(), otherBest: dictionary(), otherWorst: dictionary() },
   };
 }
@@ -38,7 +40,7 @@ function bump(counts: Counts, key: string, n = 1): void {
 
 export function groupTally(tally: Tally, subject: string, group: string): GroupTally {
   const bySubject = (tally.subjects[subject] ??= dictionary());
-  return (bySubject[group] ??= { questions: dictionary(), comments: 0 });
+  return (bySubject[group] ??= { questions: dictionary() });
 }
 
 /** Adds one ballot to a tally in place and returns the tally. */
@@ -49,7 +51,7 @@ export function addBallot(tally: Tally, ballot: CastBallot): Tally {
     for (const [question, option] of Object.entries(answers))
       bump((target.questions[question] ??= dictionary()), option);
   }
-  for (const subject of ballot.commented) groupTally(tally, subject, ballot.group).comments += 1;
+  for (const subject of ballot.commented) bump(tally.comments, subject);
   for (const matter of ballot.best) bump(tally.matters.best, matter);
   for (const matter of ballot.worst) bump(tally.matters.worst, matter);
   if (ballot.otherBest) bump(tally.matters.otherBest, normalizeOther(ballot.otherBest));
@@ -81,12 +83,12 @@ export function tallyFromJson(value: unknown): Tally {
   for (const [subject, byGroup] of Object.entries(object(json.subjects))) {
     for (const [group, counts] of Object.entries(object(byGroup))) {
       const target = groupTally(tally, subject, group);
-      const { questions, comments } = object(counts);
-      if (typeof comments === 'number') target.comments = comments;
+      const { questions } = object(counts);
       for (const [question, options] of Object.entries(object(questions)))
         copyCounts(options, (target.questions[question] ??= dictionary()));
     }
   }
+  copyCounts(json.comments, tally.comments);
   const matters = object(json.matters);
   for (const side of ['best', 'worst', 'otherBest', 'otherWorst'] as const)
     copyCounts(matters[side], tally.matters[side]);

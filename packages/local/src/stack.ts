@@ -3,9 +3,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type AppDeps, createApp } from '@pingyi/api';
-import { createS3Client } from '@pingyi/api/runtime';
-import { createDocumentClient, type Db, ensureTable, isBallotInsert } from '@pingyi/data';
+import { createDocumentClient, type Db, ensureTable, isCountedInsert } from '@pingyi/data';
 import { EVENT_SOURCE, EXPORT_REQUESTED, type ExportRequestedDetail } from '@pingyi/reports/events';
+import { createS3Client } from '@pingyi/runtime';
 import { createAggregateHandler } from '../../../functions/aggregate/handler.ts';
 import { createExportHandler } from '../../../functions/export/handler.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -106,7 +106,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       streams: new DynamoDBStreamsClient(clientConfig),
       streamArn,
       handler: createAggregateHandler(db),
-      filter: isBallotInsert,
+      filter: isCountedInsert,
       intervalMs: opts.pollIntervalMs ?? 250,
       ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),
       ...(opts.log ? { log: opts.log } : {}),

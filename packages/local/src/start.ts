@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
+import { ensureFirstAdmin } from '@pingyi/console';
 import { listCampaigns } from '@pingyi/data';
 import { startLocalStack } from './stack.ts';
 
@@ -82,12 +83,18 @@ writeFileSync(
   ),
 );
 const demo = await ensureDemoCampaign();
+const firstAdmin = await ensureFirstAdmin(stack.db, new Date(), baseUrl);
 const server = serve({ fetch: stack.app.fetch, port, hostname: host });
 
 console.log(`
 Pingyi 评议 — 本地运行中 / running locally
   地址 Base URL:        ${baseUrl}  (listening on ${host}:${port})
-  组织者令牌 Organizer:  ${adminToken}
+  管理控制台 Console:    ${baseUrl}/console${
+    firstAdmin
+      ? `\n  首位管理员 First admin: 账号 ${firstAdmin.name}，用此一次性链接设置密码 / set its password once at\n                       ${firstAdmin.url}`
+      : ''
+  }
+  服务凭证 Service token: ${adminToken}  (API 自动化 / for automation: Authorization: Bearer …)
   OpenAPI:             ${baseUrl}/api/openapi.json
   数据目录 Data:         ${dataDir}
   报告存储 Reports S3:   ${stack.s3Endpoint} (bucket pingyi-reports; exported every ${Math.round(Number(process.env.PINGYI_EXPORT_INTERVAL_MS ?? 300_000) / 60_000)} min while open)

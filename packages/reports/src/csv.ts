@@ -1,4 +1,5 @@
-// CSV renderings with a UTF-8 BOM, so Excel opens the Chinese without garbling: results, and raw ballots.
+// CSV renderings with a UTF-8 BOM, so Excel opens the Chinese without garbling: results, raw ballots, free texts.
+import { randomInt } from 'node:crypto';
 import type { Campaign, CastBallot, Results } from '@pingyi/domain';
 import { kindOf, neutralizeHidden, questionsOf, subjectsFor } from '@pingyi/domain';
 import { flagText, overallOptions, percentText, rankedSubjects, scoreText } from './columns.ts';
@@ -71,8 +72,9 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
 }
 
 /**
- * Raw anonymized ballots: a header, then one line per ballot with option labels. No code, serial, key or
- * comment; the time only to the hour. Lines come in the order given (the table's hash order, not arrival).
+ * Raw anonymized ballots: a header, then one line per ballot with option labels. No code, serial, key, time,
+ * comment or free text: a ballot stores none of them (free texts are a file of their own, freeTextsCsv). Lines come
+ * in the order given (the table's hash order, not arrival).
  */
 export function rawBallotCsv(campaign: Campaign) {
   const columns = campaign.subjects.flatMap((subject) =>
@@ -87,24 +89,20 @@ export function rawBallotCsv(campaign: Campaign) {
   const header = csvLine([
     '序号',
     '评议人类别',
-    '提交时段（UTC，小时）',
     ...columns.map((c) => c.header),
     '最满意事项',
     '最不满意事项',
-    '最满意事项（自填）',
-    '最不满意事项（自填）',
   ]);
   let n = 0;
   return {
     header: BOM + header,
-    line(ballot: CastBallot, hour: string): string {
+    line(ballot: CastBallot): string {
       n += 1;
       const group = groups.get(ballot.group);
       const evaluated = new Set(group ? subjectsFor(campaign, group).map((s) => s.id) : []);
       return csvLine([
         n,
         group?.label ?? ballot.group,
-        `${hour}时`,
         ...columns.map((c) => {
           if (!evaluated.has(c.subject)) return '';
           const option = ballot.ratings[c.subject]?.[c.question];
@@ -112,9 +110,24 @@ export function rawBallotCsv(campaign: Campaign) {
         }),
         ballot.best.join('；'),
         ballot.worst.join('；'),
-        ballot.otherBest ?? '',
-        ballot.otherWorst ?? '',
       ]);
     },
   };
+}
+
+/**
+ * The free texts (最满意/最不满意事项（自填）) on their own, in random order: never beside a ballot's ratings, group or
+ * position; their hidden characters show as marks (csvCell).
+ */
+export function freeTextsCsv(texts: { side: 'otherBest' | 'otherWorst'; text: string }[]): string {
+  const shuffled = [...texts];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [shuffled[i], shuffled[j]] = [
+      shuffled[j] as (typeof texts)[number],
+      shuffled[i] as (typeof texts)[number],
+    ];
+  }
+  const side = { otherBest: '最满意事项（自填）', otherWorst: '最不满意事项（自填）' } as const;
+  return BOM + csvLine(['类别', '内容']) + shuffled.map((t) => csvLine([side[t.side], t.text])).join('');
 }

@@ -12,6 +12,7 @@ import {
   type CounterDifference,
   type Db,
   listComments,
+  listFreeTexts,
   listReports,
   putReport,
   type ReportFile,
@@ -27,7 +28,7 @@ import {
 } from '@pingyi/data';
 import { computeResults, type Results, type Tally } from '@pingyi/domain';
 import { fileStem } from './columns.ts';
-import { rawBallotCsv, renderResultsCsv } from './csv.ts';
+import { freeTextsCsv, rawBallotCsv, renderResultsCsv } from './csv.ts';
 import { contentDisposition, type ReportStore } from './links.ts';
 import { renderNotice } from './notice.ts';
 import { renderWorkbook } from './xlsx.ts';
@@ -60,6 +61,7 @@ const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',
   html: 'text/html; charset=utf-8',
   'raw-csv': 'text/csv; charset=utf-8',
+  'texts-csv': 'text/csv; charset=utf-8',
 } as const;
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -122,8 +124,8 @@ async function putRawBallots(
   try {
     await write(render.header);
     let lines = '';
-    for await (const { ballot, hour } of ballotsOf(db, request.campaignId)) {
-      lines += render.line(ballot, hour);
+    for await (const ballot of ballotsOf(db, request.campaignId)) {
+      lines += render.line(ballot);
       if (lines.length > 64 * 1024) {
         await write(lines);
         lines = '';
@@ -234,6 +236,14 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
         `${fileStem(campaign)}-原始评议数据-${stamp}.csv`,
         rawBallotCsv(campaign),
       ),
+    );
+    // free texts apart, shuffled: never on a ballot's row
+    const texts = freeTextsCsv(await listFreeTexts(db, record.id));
+    files.push(
+      await putFile(store, `${prefix}/free-texts.csv`, Buffer.from(texts, 'utf8'), {
+        format: 'texts-csv',
+        name: `${fileStem(campaign)}-自填事项-${stamp}.csv`,
+      }),
     );
   }
   const report: ReportRecord = {

@@ -21,7 +21,7 @@ const escapeHtml = (text: string) =>
   );
 
 /** A horizontal bar chart of a rate per subject, rendered to an inline SVG string on the server. */
-function rateChart(title: string, rows: { name: string; rate: number }[]): string {
+export function rateChart(title: string, rows: { name: string; rate: number }[]): string {
   const height = 70 + rows.length * 34;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 680, height });
   chart.setOption({

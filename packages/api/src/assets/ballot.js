@@ -101,7 +101,7 @@
   /** Replaces the page's content with the success card (a template the server rendered in the page's language). */
   function showDone(receipt) {
     const template = document.getElementById('done-template');
-    const main = $('main');
+    const main = $('main .wrap') || $('main');
     if (!template || !main) return;
     const card = document.importNode(template.content, true);
     $('.receipt', card).textContent = receipt;
@@ -190,9 +190,23 @@
       issues.appendChild(ul);
     }
 
+    /** Marks a card's overall question as missing or not: its look, and aria-invalid with the message. */
+    function markMissing(card, missing) {
+      card.classList.toggle('missing', missing);
+      for (const input of $$('.overall input', card)) {
+        if (missing) {
+          input.setAttribute('aria-invalid', 'true');
+          input.setAttribute('aria-describedby', `m-${card.id.slice(2)}`);
+        } else {
+          input.removeAttribute('aria-invalid');
+          input.removeAttribute('aria-describedby');
+        }
+      }
+    }
+
     function missingIssues() {
       const missing = gaps();
-      for (const card of cards) card.classList.toggle('missing', missing.includes(card));
+      for (const card of cards) markMissing(card, missing.includes(card));
       return missing.map((card) => ({
         target: card.id,
         text: fill(t.tMissing, { name: card.dataset.name }),
@@ -230,7 +244,7 @@
         const [root, subject, question] = String(issue.path).split('.');
         const card = root === 'answers' && subject ? document.getElementById(`s-${subject}`) : null;
         if (card && question === 'overall') {
-          card.classList.add('missing');
+          markMissing(card, true);
           byTarget.push({ target: card.id, text: fill(t.tMissing, { name: card.dataset.name }) });
         } else {
           byTarget.push({
@@ -296,7 +310,7 @@
     if (form.hasAttribute('data-answered')) save();
     else if (draft?.fields) restore(draft);
     form.noValidate = true;
-    progress.hidden = false;
+    progress.classList.add('live');
     updateProgress();
     for (const textarea of $$('textarea', form)) updateCounter(textarea);
     for (const fieldset of $$('fieldset[data-max]', form)) limitPicks(fieldset);

@@ -58,7 +58,14 @@ function abstainLabels(campaign: Campaign, subjects: Subject[]): string[] {
   return [...labels];
 }
 
-function Options(props: { name: string; scale: Scale; chosen?: string | undefined; required?: boolean }) {
+function Options(props: {
+  name: string;
+  scale: Scale;
+  chosen?: string | undefined;
+  required?: boolean;
+  /** the id of the message that says this answer is missing: set only while it is */
+  missing?: string | undefined;
+}) {
   return (
     <div class="opts">
       {props.scale.options.map((o) => (
@@ -69,6 +76,8 @@ function Options(props: { name: string; scale: Scale; chosen?: string | undefine
             value={o.id}
             required={props.required ?? false}
             checked={props.chosen === o.id}
+            aria-invalid={props.missing ? 'true' : undefined}
+            aria-describedby={props.missing}
           />
           <span>{o.label}</span>
         </label>
@@ -89,11 +98,13 @@ function SubjectCard(props: {
   const [overall, ...items] = questionsOf(campaign, kind);
   const commentId = `c-${subject.id}`;
   return (
+    // tabindex -1: a link of the list of missing answers moves focus here, so a screen reader reads the card
     <section
       class={props.missing ? 'card subject missing' : 'card subject'}
       id={`s-${subject.id}`}
       data-name={subject.name}
       aria-labelledby={`h-${subject.id}`}
+      tabindex={-1}
     >
       <h2 id={`h-${subject.id}`}>{subject.name}</h2>
       <p class="sub">{[kind.label, subject.title, subject.unit].filter(Boolean).join(' · ')}</p>
@@ -103,8 +114,16 @@ function SubjectCard(props: {
             {overall.label}
             <small>{t.required}</small>
           </legend>
-          <Options name={`a.${subject.id}`} scale={overall.scale} chosen={answer?.overall} required />
-          <p class="miss">{t.missingHere}</p>
+          <Options
+            name={`a.${subject.id}`}
+            scale={overall.scale}
+            chosen={answer?.overall}
+            required
+            missing={props.missing ? `m-${subject.id}` : undefined}
+          />
+          <p class="miss" id={`m-${subject.id}`}>
+            {t.missingHere}
+          </p>
         </fieldset>
       ) : null}
       {items.length > 0 ? (
@@ -140,7 +159,7 @@ function SubjectCard(props: {
 function MattersCard(props: { matters: NonNullable<Campaign['matters']>; values?: FormValues; t: Texts }) {
   const { matters, values, t } = props;
   return (
-    <section class="card" id="matters" aria-labelledby="h-matters">
+    <section class="card" id="matters" aria-labelledby="h-matters" tabindex={-1}>
       <h2 id="h-matters">{t.matters}</h2>
       {(['best', 'worst'] as const).map((side) => {
         const prompt =
@@ -198,71 +217,75 @@ export function BallotPage(props: BallotPageProps) {
   const matters = campaign.matters;
   return (
     <Layout title={campaign.title} lang={lang} campaign={campaign} campaignHeading script>
-      <div id="progress" class="progress" hidden>
-        <span>{fill(t.progress, { done: answered, total: subjects.length })}</span>
-        <progress max={subjects.length} value={answered} aria-hidden="true" />
-      </div>
-      <main class="wrap">
-        <div class="intro">
-          <p class="muted">{fill(t.group, { group: group.label })}</p>
-          <p>{fill(t.intro, { count: subjects.length })}</p>
-          {abstain.length > 0 ? <p>{fill(t.abstain, { labels: abstain.join('”“') })}</p> : null}
-          <p class="muted">{t.anonymous}</p>
+      <main>
+        {/* Inside main (every content in a landmark), and in the layout from the start, invisible until the
+            script counts: showing it then moves nothing. Without the script it stays an empty band. */}
+        <div id="progress" class="progress">
+          <span>{fill(t.progress, { done: answered, total: subjects.length })}</span>
+          <progress max={subjects.length} value={answered} aria-hidden="true" />
         </div>
-        <div id="issues" class="issues" role="alert" tabindex={-1} hidden={issues.length === 0}>
-          {issues.length > 0 ? (
-            <>
-              <p>
-                <strong>{fill(t.issuesTitle, { n: issues.length })}</strong>
-              </p>
-              <ul>
-                {issues.map((issue) => (
-                  <li>
-                    <a href={`#${issue.target}`}>{issue.text}</a>
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-        </div>
-        <form
-          id="ballot"
-          method="post"
-          action={action}
-          accept-charset="utf-8"
-          novalidate
-          data-answered={values ? '' : undefined}
-          data-t-progress={t.progress}
-          data-t-missing={t.missing}
-          data-t-issues={t.issuesTitle}
-          data-t-count={t.count}
-          data-t-sending={t.sending}
-          data-t-retrying={t.retrying}
-          data-t-offline={t.offline}
-          data-t-resume={t.resume}
-          data-t-too-large={t.tooLarge}
-        >
-          <input type="hidden" name="submissionId" value={submissionId} />
-          {subjects.map((subject) => (
-            <SubjectCard
-              campaign={campaign}
-              subject={subject}
-              answer={values?.answers[subject.id]}
-              missing={missing.has(subject.id)}
-              t={t}
-            />
-          ))}
-          {matters && (matters.options.length > 0 || matters.allowOther) ? (
-            <MattersCard matters={matters} t={t} {...(values ? { values } : {})} />
-          ) : null}
-          <div class="actions">
-            <p id="status" class="status" role="status" />
-            <button type="submit">{t.submit}</button>
+        <div class="wrap">
+          <div class="intro">
+            <p class="muted">{fill(t.group, { group: group.label })}</p>
+            <p>{fill(t.intro, { count: subjects.length })}</p>
+            {abstain.length > 0 ? <p>{fill(t.abstain, { labels: abstain.join('”“') })}</p> : null}
+            <p class="muted">{t.anonymous}</p>
           </div>
-        </form>
-        <template id="done-template">
-          <SuccessCard lang={lang} receipt="" />
-        </template>
+          <div id="issues" class="issues" role="alert" tabindex={-1} hidden={issues.length === 0}>
+            {issues.length > 0 ? (
+              <>
+                <p>
+                  <strong>{fill(t.issuesTitle, { n: issues.length })}</strong>
+                </p>
+                <ul>
+                  {issues.map((issue) => (
+                    <li>
+                      <a href={`#${issue.target}`}>{issue.text}</a>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </div>
+          <form
+            id="ballot"
+            method="post"
+            action={action}
+            accept-charset="utf-8"
+            novalidate
+            data-answered={values ? '' : undefined}
+            data-t-progress={t.progress}
+            data-t-missing={t.missing}
+            data-t-issues={t.issuesTitle}
+            data-t-count={t.count}
+            data-t-sending={t.sending}
+            data-t-retrying={t.retrying}
+            data-t-offline={t.offline}
+            data-t-resume={t.resume}
+            data-t-too-large={t.tooLarge}
+          >
+            <input type="hidden" name="submissionId" value={submissionId} />
+            {subjects.map((subject) => (
+              <SubjectCard
+                campaign={campaign}
+                subject={subject}
+                answer={values?.answers[subject.id]}
+                missing={missing.has(subject.id)}
+                t={t}
+              />
+            ))}
+            {matters && (matters.options.length > 0 || matters.allowOther) ? (
+              <MattersCard matters={matters} t={t} {...(values ? { values } : {})} />
+            ) : null}
+            <div class="actions">
+              <p id="status" class="status" role="status" />
+              <button type="submit">{t.submit}</button>
+            </div>
+          </form>
+          <template id="done-template">
+            <SuccessCard lang={lang} receipt="" />
+          </template>
+        </div>
       </main>
     </Layout>
   );

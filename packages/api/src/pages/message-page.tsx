@@ -8,6 +8,7 @@ import {
   NotOpenError,
   PayloadTooLargeError,
   RateLimitedError,
+  VoidCodeError,
 } from '../errors.ts';
 import { Layout } from './layout.tsx';
 import { fill, formatWindowEn, type Lang, notOpenEnglish, texts } from './text.ts';
@@ -103,6 +104,9 @@ export function ErrorPage(props: { error: ApiError; lang: Lang; campaign?: Campa
     const message =
       lang === 'en' ? fill(notOpenEnglish, { window: formatWindowEn(error.window) }) : error.message;
     return <MessagePage title={t.notOpenTitle} message={message} lang={lang} {...band} />;
+  }
+  if (error instanceof VoidCodeError) {
+    return <MessagePage title="评议码已作废" message={error.message} lang={lang} tone="bad" {...band} />;
   }
   if (error instanceof ForgedCodeError) {
     return <MessagePage title={t.invalidTitle} message={t.invalidMessage} lang={lang} tone="bad" {...band} />;

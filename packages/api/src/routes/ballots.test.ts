@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { Campaign } from '@pingyi/domain';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -76,7 +76,7 @@ beforeEach(() => {
       issued: { party: 5, staff: 0, public: 0 },
     },
   });
-  mock.on(PutCommand).resolves({});
+  mock.on(TransactWriteCommand).resolves({});
 });
 
 describe('open link: per-container flood brake', () => {
@@ -135,7 +135,7 @@ describe('open link: one ballot per device', () => {
       code: 'code_used',
       message: expect.stringContaining('本设备'),
     });
-    expect(mock).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
 
     const page = await server.request(`/b/${openLink}`, { headers: { cookie } });
     expect(page.status).toBe(409);
@@ -144,18 +144,21 @@ describe('open link: one ballot per device', () => {
 
   it('answers the device’s own retry (same submission id) with the original receipt', async () => {
     const stored: Record<string, string>[] = [];
-    mock.on(PutCommand).callsFake((input: { Item: Record<string, string> }) => {
-      const existing = stored.find((item) => item.pk === input.Item.pk);
-      if (existing) {
-        throw new ConditionalCheckFailedException({
-          message: 'exists',
-          $metadata: {},
-          Item: marshall(existing),
-        });
-      }
-      stored.push(input.Item);
-      return {};
-    });
+    mock
+      .on(TransactWriteCommand)
+      .callsFake((input: { TransactItems: { Put: { Item: Record<string, string> } }[] }) => {
+        const ballot = input.TransactItems[0]?.Put.Item ?? {};
+        const existing = stored.find((item) => item.pk === ballot.pk);
+        if (existing) {
+          throw new TransactionCanceledException({
+            message: 'exists',
+            $metadata: {},
+            CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: marshall(existing) }],
+          });
+        }
+        stored.push(ballot);
+        return {};
+      });
     const server = app();
     const first = await postJson(server, openLink, publicBallot('device-submission-0003'));
     expect(first.status).toBe(201);

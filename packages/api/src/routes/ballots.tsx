@@ -28,7 +28,7 @@ import { documentOf } from '../pages/layout.tsx';
 import { ErrorPage, SuccessPage } from '../pages/message-page.tsx';
 import { langOf } from '../pages/text.ts';
 import { OPEN_LINK_LIMIT, type RateLimit, RateLimiter, sourceAddress, sourceKey } from '../rate-limit.ts';
-import { BallotBody, errorResponse, json, Receipt, TokenParams } from '../schemas.ts';
+import { BallotBody, BallotForm, ErrorBody, html, jsonOrHtml, Receipt, TokenParams } from '../schemas.ts';
 import {
   ensureNotVoted,
   FORGED,
@@ -40,41 +40,59 @@ import {
 
 const tags = ['ballots'];
 
+// The code in the path is the evaluator's only credential: no organizer token (security: []).
 const page = createRoute({
   method: 'get',
   path: '/b/{token}',
+  operationId: 'getBallotPage',
   tags,
+  security: [],
   summary: '评议表页面（HTML，zh-CN；浏览器偏好英文时界面为 en）',
   request: { params: TokenParams },
   responses: {
-    200: { description: 'the ballot page', content: { 'text/html': { schema: { type: 'string' } } } },
-    403: { description: 'forged code' },
-    409: { description: 'code already used, or this device already voted on the open link' },
-    410: { description: 'campaign not open (closed, or outside its window)' },
+    200: html('the ballot page'),
+    403: html('not a valid code: a page that says so'),
+    409: html(
+      'code already used, or this device already voted on the open link (with its receipt if it was this phone)',
+    ),
+    410: html('campaign not open (closed, or outside its window)'),
   },
 });
 
 const submit = createRoute({
   method: 'post',
   path: '/b/{token}',
+  operationId: 'submitBallot',
   tags,
-  summary: '提交评议表（JSON，或页面的表单）',
+  security: [],
+  summary: '提交评议表（JSON，或页面的表单）；以提交的格式回答',
   request: {
     params: TokenParams,
-    body: { content: { 'application/json': { schema: BallotBody } }, required: true },
+    body: {
+      content: {
+        'application/json': { schema: BallotBody },
+        'application/x-www-form-urlencoded': { schema: BallotForm },
+      },
+      required: true,
+    },
   },
   responses: {
-    201: json(Receipt, 'accepted: the ballot is stored'),
-    200: json(Receipt, 'a retry with the same submissionId: the original receipt'),
-    400: errorResponse('invalid ballot; issues say what to fix, in Chinese'),
-    403: errorResponse('forged code'),
-    409: errorResponse('code already used, or this device already voted on the open link'),
-    410: errorResponse('campaign not open'),
-    413: errorResponse('body over 64 KiB'),
-    429: errorResponse(
+    201: jsonOrHtml(Receipt, 'accepted: the ballot is stored (JSON: the receipt; form: the success page)'),
+    200: jsonOrHtml(Receipt, 'a retry with the same submissionId: the original receipt'),
+    400: jsonOrHtml(
+      ErrorBody,
+      'invalid ballot; JSON: issues say what to fix, in Chinese; form: the ballot again, answers kept, with the list',
+    ),
+    403: jsonOrHtml(ErrorBody, 'not a valid code'),
+    409: jsonOrHtml(ErrorBody, 'code already used, or this device already voted on the open link'),
+    410: jsonOrHtml(ErrorBody, 'campaign not open'),
+    413: jsonOrHtml(ErrorBody, 'body over 64 KiB'),
+    429: jsonOrHtml(
+      ErrorBody,
       "open link: the source's quota for this window is used up (quota_exceeded), or too many attempts at once (rate_limited); see Retry-After",
     ),
-    503: errorResponse(
+    503: jsonOrHtml(
+      ErrorBody,
       'stored, but not all of its comments yet: send the same ballot again with the same submissionId',
     ),
   },

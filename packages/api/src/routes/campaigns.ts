@@ -11,10 +11,10 @@ import {
   setCampaignStatus,
 } from '@pingyi/data';
 import { openChannelQuota } from '@pingyi/domain';
-import { COUNTY_ADMIN } from '../auth.ts';
+import { logger } from '@pingyi/runtime';
+import { actorOf, COUNTY_ADMIN } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';
-import { logger } from '../logger.ts';
 import {
   CampaignDefinition,
   CampaignDetail,
@@ -22,6 +22,8 @@ import {
   CampaignSummary,
   errorResponse,
   json,
+  jsonBodyErrors,
+  organizerErrors,
 } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
@@ -30,39 +32,49 @@ const tags = ['campaigns'];
 const create = createRoute({
   method: 'post',
   path: '/api/campaigns',
+  operationId: 'createCampaign',
   tags,
   security,
   summary: '从评议方案创建评议活动（草稿）',
   request: { body: { content: { 'application/json': { schema: CampaignDefinition } }, required: true } },
   responses: {
     201: json(z.object({ id: z.string() }), 'created'),
-    400: errorResponse('the definition is invalid; issues name the failing paths'),
+    400: errorResponse('the definition is invalid or too large (issues name the failing paths), or not JSON'),
+    ...organizerErrors,
+    ...jsonBodyErrors,
   },
 });
 
 const list = createRoute({
   method: 'get',
   path: '/api/campaigns',
+  operationId: 'listCampaigns',
   tags,
   security,
   summary: '评议活动列表（新的在前）',
-  responses: { 200: json(z.array(CampaignSummary), 'campaigns') },
+  responses: { 200: json(z.array(CampaignSummary), 'campaigns'), ...organizerErrors },
 });
 
 const get = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}',
+  operationId: 'getCampaign',
   tags,
   security,
   summary: '评议活动的定义和状态',
   request: { params: CampaignParams },
-  responses: { 200: json(CampaignDetail, 'the campaign'), 404: errorResponse('no such campaign') },
+  responses: {
+    200: json(CampaignDetail, 'the campaign'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+  },
 });
 
 const statusRoute = (to: 'open' | 'close') =>
   createRoute({
     method: 'post',
     path: `/api/campaigns/{id}/${to}`,
+    operationId: to === 'open' ? 'openCampaign' : 'closeCampaign',
     tags,
     security,
     summary:
@@ -72,6 +84,7 @@ const statusRoute = (to: 'open' | 'close') =>
     request: { params: CampaignParams },
     responses: {
       200: json(CampaignDetail, 'the campaign with its new status'),
+      ...organizerErrors,
       404: errorResponse('no such campaign'),
       409: errorResponse('the current status does not allow this change'),
     },
@@ -91,6 +104,7 @@ const ReopenBody = z
 const reopen = createRoute({
   method: 'post',
   path: '/api/campaigns/{id}/reopen',
+  operationId: 'reopenCampaign',
   tags,
   security,
   summary: '重新开放已结束的评议活动（县级管理员，须说明理由；记入变更记录，结束时的报告标记为已被取代）',
@@ -101,8 +115,10 @@ const reopen = createRoute({
   responses: {
     200: json(CampaignDetail, 'the campaign, open again'),
     400: errorResponse('no reason given'),
+    ...organizerErrors,
     404: errorResponse('no such campaign'),
     409: errorResponse('the campaign is not closed'),
+    ...jsonBodyErrors,
   },
 });
 
@@ -146,6 +162,7 @@ const OpenChannelSpread = z
 const spread = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/open-channel',
+  operationId: 'getOpenChannelSpread',
   tags,
   security,
   summary: '公开渠道的评议来源分布（按网络来源的加密摘要统计，不关联任何评议表）',
@@ -153,7 +170,12 @@ const spread = createRoute({
     params: CampaignParams,
     query: z.object({ top: z.coerce.number().int().min(1).max(1000).default(20) }),
   },
-  responses: { 200: json(OpenChannelSpread, 'the spread'), 404: errorResponse('no such campaign') },
+  responses: {
+    200: json(OpenChannelSpread, 'the spread'),
+    400: errorResponse('top is not a whole number from 1 to 1000'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+  },
 });
 
 /** Buckets of accepted ballots per source: one voter, a household or a small office, a larger site, a hall. */
@@ -168,6 +190,7 @@ const BUCKETS: [string, number, number][] = [
 const audit = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/audit',
+  operationId: 'listCampaignAudit',
   tags,
   security,
   summary: '评议活动的变更记录',
@@ -177,26 +200,28 @@ const audit = createRoute({
       z.array(z.object({ at: z.string(), action: z.string(), detail: z.record(z.string(), z.unknown()) })),
       'entries',
     ),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
   },
 });
 
 export function campaignRoutes(deps: AppDeps) {
   const app = new OpenAPIHono();
   app.openapi(create, async (c) => {
-    const record = await createCampaign(deps.db, c.req.valid('json'), deps.now());
+    const record = await createCampaign(deps.db, c.req.valid('json'), deps.now(), actorOf(c));
     return c.json({ id: record.id }, 201);
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
   app.openapi(statusRoute('open'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'open', deps.now());
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c));
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
   });
   app.openapi(statusRoute('close'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now());
+    const record = await setCampaignStatus(deps.db, id, 'closed', deps.now(), actorOf(c));
     forgetCampaign(deps.db, id);
     // The final report. If asking fails, closing still stands: the schedule exports closed campaigns it missed.
     await deps.requestExport?.({ campaignId: id, trigger: 'close' }).catch((error: unknown) => {
@@ -210,7 +235,9 @@ export function campaignRoutes(deps: AppDeps) {
   app.openapi(reopen, async (c) => {
     const { id } = c.req.valid('param');
     const { reason } = c.req.valid('json');
-    const record = await reopenCampaign(deps.db, id, { reason, by: COUNTY_ADMIN }, deps.now());
+    const actor = actorOf(c);
+    const by = actor.type === 'account' ? actor.name : COUNTY_ADMIN;
+    const record = await reopenCampaign(deps.db, id, { reason, by }, deps.now(), actor);
     forgetCampaign(deps.db, id);
     logger.info('campaign reopened', { campaignId: id });
     return c.json(record, 200);

@@ -1,11 +1,12 @@
 // Report routes for organizers: start an export now, and list reports with freshly signed download links.
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { listReports, requireCampaign } from '@pingyi/data';
+import { listReports, requireCampaign, writeAudit } from '@pingyi/data';
 import { reportLinks } from '@pingyi/reports/links';
+import { actorOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
-import { CampaignParams, errorResponse, json, Verification } from '../schemas.ts';
+import { CampaignParams, errorResponse, json, organizerErrors, Verification } from '../schemas.ts';
 
 const security = [{ organizer: [] }];
 const tags = ['reports'];
@@ -25,7 +26,7 @@ const ReportList = z
       }),
       files: z.array(
         z.object({
-          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv']),
+          format: z.enum(['xlsx', 'csv', 'html', 'raw-csv', 'texts-csv']),
           name: z.string(),
           size: z.number().int(),
           sha256: z.string(),
@@ -42,6 +43,7 @@ const ReportList = z
 const start = createRoute({
   method: 'post',
   path: '/api/campaigns/{id}/reports',
+  operationId: 'requestReport',
   tags,
   security,
   summary: '立即导出报告（Excel、CSV、公示页，可选原始数据）',
@@ -54,6 +56,8 @@ const start = createRoute({
       z.object({ reportId: z.string() }),
       'the export has started; it appears in the list when complete',
     ),
+    400: errorResponse('a JSON body that is not valid'),
+    ...organizerErrors,
     404: errorResponse('no such campaign'),
     503: errorResponse('reports are not configured'),
   },
@@ -62,11 +66,17 @@ const start = createRoute({
 const list = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/reports',
+  operationId: 'listReports',
   tags,
   security,
   summary: '报告列表（每次请求重新签发下载链接）',
   request: { params: CampaignParams },
-  responses: { 200: json(ReportList, 'reports, newest first'), 404: errorResponse('no such campaign') },
+  responses: {
+    200: json(ReportList, 'reports, newest first'),
+    ...organizerErrors,
+    404: errorResponse('no such campaign'),
+    503: errorResponse('reports are not configured'),
+  },
 });
 
 export function reportRoutes(deps: AppDeps) {
@@ -80,6 +90,13 @@ export function reportRoutes(deps: AppDeps) {
     await requireCampaign(deps.db, id);
     const reportId = randomUUID();
     await deps.requestExport({ campaignId: id, reportId, trigger: 'manual', ...(raw ? { raw: true } : {}) });
+    await writeAudit(deps.db, {
+      campaign: id,
+      at: deps.now(),
+      action: 'export',
+      detail: { reportId, raw: raw === true },
+      actor: actorOf(c),
+    });
     return c.json({ reportId }, 202);
   });
 

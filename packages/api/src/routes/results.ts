@@ -11,17 +11,19 @@ import {
 } from '@pingyi/data';
 import { computeResults, type Results, type Tally } from '@pingyi/domain';
 import type { AppDeps } from '../deps.ts';
-import { CampaignParams, errorResponse, json, ResultsBody } from '../schemas.ts';
+import { CampaignParams, errorResponse, json, organizerErrors, ResultsBody } from '../schemas.ts';
 
 const results = createRoute({
   method: 'get',
   path: '/api/campaigns/{id}/results',
+  operationId: 'getResults',
   tags: ['results'],
   security: [{ organizer: [] }],
   summary: '评议结果（实时一致读数；结束后为复核定稿）',
   request: { params: CampaignParams },
   responses: {
     200: json(ResultsBody, 'results: one consistent count'),
+    ...organizerErrors,
     404: errorResponse('no such campaign'),
     503: errorResponse('the live aggregates were mid-update throughout the read and no earlier cut is known'),
   },

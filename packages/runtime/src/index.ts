@@ -1,4 +1,4 @@
-// What the Lambda adapters share: the validated configuration and the logger.
+// The runtime every Lambda adapter and the local runtime share: the validated configuration and the logger.
 export {
   buildRuntimeConfig,
   createS3Client,

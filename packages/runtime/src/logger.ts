@@ -2,11 +2,12 @@
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-const threshold =
+/** Read on each line (a lookup, no parse), so a test or an operator's shell can change it for a while. */
+const threshold = () =>
   order[(process.env.PINGYI_LOG_LEVEL as Level | 'silent' | undefined) ?? 'info'] ?? order.info;
 
 function write(level: Level, message: string, context?: Record<string, unknown>): void {
-  if (order[level] < threshold) return;
+  if (order[level] < threshold()) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...context });
   if (level === 'error' || level === 'warn') process.stderr.write(`${line}\n`);
   else process.stdout.write(`${line}\n`);
