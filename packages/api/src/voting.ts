@@ -186,8 +186,9 @@ const windowText = (minutes: number) => {
  * ballot already stored still gets its receipt; anything else is refused until the window ends.
  *
  * This is the open channel's gate, and the seam for a stronger one (README, "A stronger gate later"): a county
- * with WeChat sign-in would check its pass here and key the ballot by an HMAC of (campaign, openid) instead of the
- * submission id, so that the same conditional write makes each person single-use; the quota stays as the brake.
+ * with WeChat sign-in would check its pass here and key the ballot by an HMAC of (campaign, openid) instead of
+ * the submission's digest, so that the same conditional write makes each person single-use; the quota stays as
+ * the brake.
  */
 async function castWithinQuota(
   deps: AppDeps,
