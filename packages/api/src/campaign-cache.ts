@@ -1,5 +1,6 @@
 // A short-lived per-process cache of campaign records for the submit path, so most ballots cost one write
-// and no read. Definitions never change; status and issued counts can be stale by at most `ttlMs`, except
+// and no read. Status, issued counts, voided codes and (a draft's, or an open campaign's subjects until its first
+// ballot) definition can be stale by at most `ttlMs`, except
 // that a code above the cached issued count triggers a fresh read, and this process forgets a campaign as soon
 // as it changes it. Another process (another Lambda container) sees a close within `ttlMs`.
 import { CAMPAIGN_CACHE_MS, type CampaignRecord, type Db, getCampaign } from '@pingyi/data';

@@ -12,6 +12,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Counts, emptyTally, groupTally, type Tally } from '@pingyi/domain';
 import { type Db, queryAll } from './client.ts';
+import { UnsettledAggregatesError } from './errors.ts';
 import { type AggregateScope, aggregateKey, aggregatesOf, parseAggregateKey } from './keys.ts';
 
 /** Counter attributes start with this; everything else on an aggregate item is bookkeeping. */
@@ -236,16 +237,6 @@ export async function readCut(source: CutSource, options: ReadCutOptions = {}): 
 
 export const readConsistentCut = (db: Db, campaign: string, options?: ReadCutOptions) =>
   readCut(dynamoCutSource(db, campaign), options);
-
-export class UnsettledAggregatesError extends Error {
-  override readonly name = 'UnsettledAggregatesError';
-  constructor(
-    readonly campaignId: string,
-    readonly ahead: string[],
-  ) {
-    super(`aggregates of ${campaignId} did not settle into a consistent cut (${ahead.length} item(s) ahead)`);
-  }
-}
 
 /** The live tally of a campaign as one consistent cut of its aggregates; throws when none could be read. */
 export async function readTally(db: Db, campaign: string, options?: ReadCutOptions): Promise<Tally> {

@@ -62,3 +62,14 @@ export class CodeNotVoidableError extends Error {
     super(`code of campaign ${campaignId} cannot be voided: ${reason}`);
   }
 }
+
+/** The aggregates were mid-update through every read of a consistent cut (aggregates.ts readCut). */
+export class UnsettledAggregatesError extends Error {
+  override readonly name = 'UnsettledAggregatesError';
+  constructor(
+    readonly campaignId: string,
+    readonly ahead: string[],
+  ) {
+    super(`aggregates of ${campaignId} did not settle into a consistent cut (${ahead.length} item(s) ahead)`);
+  }
+}
