@@ -45,7 +45,20 @@ async function issue(runtime: Runtime, count: number): Promise<string[]> {
   return tokens;
 }
 
-export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 2000) {
+/** Submits the full ballot with one token over HTTP and counts the answer's status. */
+function voter(runtime: Runtime, statuses: Map<number, number>) {
+  return async (token: string) => {
+    const response = await fetch(`${runtime.baseUrl}/b/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...BODY, submissionId: randomUUID() }),
+    });
+    await response.arrayBuffer();
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+  };
+}
+
+export async function benchIngest(levels = [16, 64], perPhase = 1500) {
   const runtime = await startRuntime();
   try {
     const db = createDocumentClient({
@@ -66,15 +79,7 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 20
       );
     };
     const statuses = new Map<number, number>();
-    const vote = async (token: string) => {
-      const response = await fetch(`${runtime.baseUrl}/b/${token}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...BODY, submissionId: randomUUID() }),
-      });
-      await response.arrayBuffer();
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-    };
+    const vote = voter(runtime, statuses);
 
     // Warm both paths (JIT, JVM, connection pools) before measuring.
     const warm = await issue(runtime, 300);
@@ -97,8 +102,24 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 20
       });
     }
 
-    // Aggregation lag: a burst at concurrency 64; the k-th accepted ballot is visible once a consistent results
-    // answer (settled, and every subject's counts adding up to its groups' turnout) counts k.
+    return { ingest, statuses: Object.fromEntries(statuses) };
+  } finally {
+    await runtime.stop();
+  }
+}
+
+/**
+ * Aggregation lag: a burst at concurrency 64; the k-th accepted ballot is visible once a consistent results answer
+ * (settled, and every subject's counts adding up to its groups' turnout) counts k.
+ */
+export async function benchLag(burst = 2000) {
+  const runtime = await startRuntime();
+  try {
+    const statuses = new Map<number, number>();
+    const vote = voter(runtime, statuses);
+    // Warm the paths (JIT, JVM, connection pools) before measuring.
+    const warm = await issue(runtime, 300);
+    await pool(300, 16, (i) => vote(warm[i] ?? ''));
     const tokens = await issue(runtime, burst);
     const answers = { polled: 0, consistent: 0, unsettled: 0, torn: 0, unavailable: 0 };
     const results = async (): Promise<number | undefined> => {
@@ -156,7 +177,7 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500, burst = 20
       notVisible: lags.filter(Number.isNaN).length,
       ...answers,
     };
-    return { ingest, lag, statuses: Object.fromEntries(statuses) };
+    return { lag, statuses: Object.fromEntries(statuses) };
   } finally {
     await runtime.stop();
   }

@@ -1,7 +1,7 @@
 // Starts `npm start`'s runtime (packages/local/src/start.ts) as its own process, as the API runs on its own
 // Lambda: load is generated from the benchmark process, so client and server do not share an event loop.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../packages/local/src/dynamodb-local.ts';
@@ -19,6 +19,8 @@ export interface Runtime {
 export async function startRuntime(): Promise<Runtime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pingyi-bench-runtime-'));
   const port = await freePort();
+  // BENCH_RUNTIME_LOG=file keeps the runtime's debug log (the stream poller's per-batch timings) for analysis.
+  const logFile = process.env.BENCH_RUNTIME_LOG;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/local/src/start.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: {
@@ -27,10 +29,10 @@ export async function startRuntime(): Promise<Runtime> {
       PINGYI_DATA_DIR: dataDir,
       PINGYI_ADMIN_TOKEN: ADMIN,
       PINGYI_EXPORT_INTERVAL_MS: '0',
-      PINGYI_LOG_LEVEL: 'warn',
+      PINGYI_LOG_LEVEL: logFile ? 'debug' : 'warn',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logFile ? openSync(logFile, 'w') : 'ignore', 'inherit'],
   });
   const demoFile = join(dataDir, 'demo.json');
   for (let i = 0; i < 600 && !existsSync(demoFile); i++) {

@@ -105,7 +105,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const poller = startStreamPoller({
       streams: new DynamoDBStreamsClient(clientConfig),
       streamArn,
-      handler: createAggregateHandler(db),
+      // Its own client, as the aggregate function is its own Lambda: sharing the API's connection pool would queue
+      // each aggregate update behind a burst's ballot writes (the SDK's agent keeps at most 50 sockets).
+      handler: createAggregateHandler({
+        client: createDocumentClient(clientConfig),
+        tableName: opts.tableName,
+      }),
       filter: isCountedInsert,
       intervalMs: opts.pollIntervalMs ?? 250,
       ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),

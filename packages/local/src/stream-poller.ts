@@ -32,7 +32,11 @@ export interface StreamPollerOptions {
   handler: (event: StreamBatchEvent) => Promise<DynamoDBBatchResponse | void>;
   /** Pause between GetRecords calls that found nothing new, and before a retry. Default 250. */
   intervalMs?: number;
-  /** GetRecords Limit, hence the largest batch the handler sees. Default 100. */
+  /**
+   * GetRecords Limit, hence the largest batch the handler sees. Default 1000, GetRecords' maximum, as the event
+   * source mapping's batchSize (infra/lib/aggregation.ts): a batch costs the aggregation about two round trips
+   * whatever its size, so small pages let a burst outrun it (receipts and aggregate updates share the pages).
+   */
   batchSize?: number;
   /**
    * Like Lambda's MaximumRetryAttempts: a batch failing at the same sequence number is invoked
@@ -100,7 +104,7 @@ type Verdict = { ok: true } | { ok: false; fromIndex: number; error: unknown };
 
 export function startStreamPoller(opts: StreamPollerOptions): StreamPoller {
   const intervalMs = opts.intervalMs ?? 250;
-  const batchSize = opts.batchSize ?? 100;
+  const batchSize = opts.batchSize ?? 1000;
   const maxRetries = opts.maxRetries ?? 3;
   const log = opts.log ?? (() => {});
   const { streams, streamArn } = opts;
@@ -269,6 +273,7 @@ export function startStreamPoller(opts: StreamPollerOptions): StreamPoller {
       return false;
     }
     const startedAt = ++tick;
+    const readStarted = performance.now();
     let page: Awaited<ReturnType<typeof getRecords>>;
     try {
       page = await getRecords(shard.iterator);
@@ -297,14 +302,20 @@ export function startStreamPoller(opts: StreamPollerOptions): StreamPoller {
       return true;
     }
 
+    const handleStarted = performance.now();
     const verdict = await invoke(batch, shard.id);
     if (verdict.ok) {
+      const handledAt = performance.now();
+      await moveOn(shard, last, nextIterator);
+      // Timings say where a batch's time goes (reading the page, the handler, the checkpoint): the lag's parts.
       log('stream batch delivered', {
         shardId: shard.id,
         count: batch.length,
         skipped: raw.length - batch.length,
+        readMs: Math.round(handleStarted - readStarted),
+        handleMs: Math.round(handledAt - handleStarted),
+        checkpointMs: Math.round(performance.now() - handledAt),
       });
-      await moveOn(shard, last, nextIterator);
       return true;
     }
 
