@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one run, printed as tables (figures and ratios measured in this run).
 import { benchCalls } from './calls.ts';
 import { benchColdStart } from './cold-start.ts';
+import { benchCpu } from './cpu.ts';
 import { benchExportRaw } from './export-raw.ts';
 import { benchIngest, benchLag } from './ingest.ts';
 
@@ -22,6 +23,10 @@ if (wanted('lag')) {
   const { lag, statuses } = await benchLag();
   console.table([lag]);
   console.log('HTTP statuses:', statuses);
+}
+if (wanted('cpu')) {
+  console.log('\n## Node.js CPU per accepted ballot (/proc/<pid>/stat), 1,200 ballots at concurrency 16');
+  console.table(await benchCpu());
 }
 if (wanted('calls')) {
   console.log('\n## DynamoDB calls (counted with SDK middleware)');

@@ -31,7 +31,7 @@ const CAST: CastBallot = {
   worst: BODY.matters.worst,
 };
 
-async function issue(runtime: Runtime, count: number): Promise<string[]> {
+export async function issue(runtime: Runtime, count: number): Promise<string[]> {
   const tokens: string[] = [];
   while (tokens.length < count) {
     const batch = Math.min(5000, count - tokens.length);
@@ -46,7 +46,7 @@ async function issue(runtime: Runtime, count: number): Promise<string[]> {
 }
 
 /** Submits the full ballot with one token over HTTP and counts the answer's status. */
-function voter(runtime: Runtime, statuses: Map<number, number>) {
+export function voter(runtime: Runtime, statuses: Map<number, number>) {
   return async (token: string) => {
     const response = await fetch(`${runtime.baseUrl}/b/${token}`, {
       method: 'POST',

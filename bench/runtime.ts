@@ -10,30 +10,44 @@ export const ADMIN = 'bench-organizer-token-0123456789';
 
 export interface Runtime {
   baseUrl: string;
+  /** the runtime's Node process (DynamoDB Local's JVM is a child of it, with its own pid) */
+  pid: number;
   dynamoEndpoint: string;
   demo: { id: string };
   organizer<T>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
-export async function startRuntime(): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** false: the API alone, its stream poller stopped (PINGYI_AGGREGATION=off), as the API runs on its own Lambda */
+  aggregation?: boolean;
+  /** extra Node.js flags, e.g. --cpu-prof */
+  nodeArgs?: string[];
+}
+
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pingyi-bench-runtime-'));
   const port = await freePort();
   // BENCH_RUNTIME_LOG=file keeps the runtime's debug log (the stream poller's per-batch timings) for analysis.
   const logFile = process.env.BENCH_RUNTIME_LOG;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/local/src/start.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PINGYI_DATA_DIR: dataDir,
-      PINGYI_ADMIN_TOKEN: ADMIN,
-      PINGYI_EXPORT_INTERVAL_MS: '0',
-      PINGYI_LOG_LEVEL: logFile ? 'debug' : 'warn',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'packages/local/src/start.ts'],
+    {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PINGYI_DATA_DIR: dataDir,
+        PINGYI_ADMIN_TOKEN: ADMIN,
+        PINGYI_EXPORT_INTERVAL_MS: '0',
+        PINGYI_LOG_LEVEL: logFile ? 'debug' : 'warn',
+        ...(options.aggregation === false ? { PINGYI_AGGREGATION: 'off' } : {}),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      stdio: ['ignore', logFile ? openSync(logFile, 'w') : 'ignore', 'inherit'],
     },
-    stdio: ['ignore', logFile ? openSync(logFile, 'w') : 'ignore', 'inherit'],
-  });
+  );
   const demoFile = join(dataDir, 'demo.json');
   for (let i = 0; i < 600 && !existsSync(demoFile); i++) {
     if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
@@ -49,6 +63,7 @@ export async function startRuntime(): Promise<Runtime> {
   }
   return {
     baseUrl,
+    pid: child.pid ?? 0,
     dynamoEndpoint: runtime.dynamoEndpoint,
     demo,
     async organizer<T>(method: string, path: string, body?: unknown) {
@@ -88,3 +103,14 @@ export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat (Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name (field 2) may contain spaces: count fields after its closing parenthesis
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;

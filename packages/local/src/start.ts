@@ -73,6 +73,9 @@ try {
   process.exit(1);
 }
 
+// PINGYI_AGGREGATION=off: the API alone, as it runs on its own Lambda (`npm run bench` measures its CPU per ballot).
+if (process.env.PINGYI_AGGREGATION === 'off') await stack.poller.stop();
+
 // Where this run's engines listen, for tools such as `npm run recount`.
 writeFileSync(
   join(dataDir, 'runtime.json'),

@@ -1,0 +1,55 @@
+// Benchmark: Node.js CPU time per accepted ballot, read from /proc/<pid>/stat before and after a run of ballots over
+// HTTP: the API alone (its poller stopped, as the API is its own Lambda), then the whole local runtime with the
+// aggregation (counted once the results include every ballot). Goals (issue 15): ≤ 1.5 ms and ≤ 3 ms.
+import { issue, voter } from './ingest.ts';
+import { ADMIN, cpuMs, pool, type Runtime, startRuntime } from './runtime.ts';
+
+async function counted(runtime: Runtime): Promise<number> {
+  const response = await fetch(`${runtime.baseUrl}/api/campaigns/${runtime.demo.id}/results`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
+  if (!response.ok) return -1;
+  const body = (await response.json()) as { ballots: number; settled: boolean };
+  return body.settled ? body.ballots : -1;
+}
+
+async function countedReaches(runtime: Runtime, target: number): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if ((await counted(runtime)) >= target) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`results never reached ${target} ballots`);
+}
+
+export async function benchCpu(ballots = 1200, concurrency = 16) {
+  const rows = [];
+  for (const aggregation of [false, true]) {
+    const runtime = await startRuntime({ aggregation });
+    try {
+      const statuses = new Map<number, number>();
+      const vote = voter(runtime, statuses);
+      // Warm up (JIT, connection pools, the campaign cache) outside the measured window.
+      const warm = await issue(runtime, 300);
+      await pool(warm.length, concurrency, (i) => vote(warm[i] ?? ''));
+      const tokens = await issue(runtime, ballots);
+      // the warm-up's aggregation is done before the window opens
+      if (aggregation) await countedReaches(runtime, warm.length);
+      const before = cpuMs(runtime.pid);
+      const seconds = await pool(ballots, concurrency, (i) => vote(tokens[i] ?? ''));
+      if (aggregation) await countedReaches(runtime, warm.length + ballots);
+      const used = cpuMs(runtime.pid) - before;
+      rows.push({
+        process: aggregation ? 'whole runtime (API + poller + aggregation)' : 'API alone (poller stopped)',
+        concurrency,
+        ballots,
+        accepted: statuses.get(201) ?? 0,
+        ballotsPerSecond: Math.round(ballots / seconds),
+        cpuMsPerBallot: Math.round((used / ballots) * 100) / 100,
+        goalMs: aggregation ? 3 : 1.5,
+      });
+    } finally {
+      await runtime.stop();
+    }
+  }
+  return rows;
+}
