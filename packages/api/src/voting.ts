@@ -79,26 +79,36 @@ export async function resolveVoter(deps: AppDeps, token: string): Promise<Voter>
   return voter;
 }
 
+/** One formatter per time zone, built on first use: building one costs about 0.5 ms, on every ballot before. */
+const windowFormats = new Map<string, Intl.DateTimeFormat>();
+
 function formatWindowTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone,
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(iso));
+  let format = windowFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('zh-CN', {
+      timeZone,
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    windowFormats.set(timeZone, format);
+  }
+  return format.format(new Date(iso));
 }
 
 export function ensureVotingOpen(record: CampaignRecord, now: Date): void {
   const { window, timezone } = record.definition;
-  const span = `评议时间为 ${formatWindowTime(window.opensAt, timezone)} 至 ${formatWindowTime(window.closesAt, timezone)}`;
   const state = windowState(record.definition, now);
+  // The window's wording is only needed when voting is refused.
+  const span = () =>
+    `评议时间为 ${formatWindowTime(window.opensAt, timezone)} 至 ${formatWindowTime(window.closesAt, timezone)}`;
   if (record.status === 'closed' || state === 'after')
-    throw new NotOpenError(`本次评议已结束。${span}`, window);
+    throw new NotOpenError(`本次评议已结束。${span()}`, window);
   if (record.status !== 'open' || state === 'before')
-    throw new NotOpenError(`本次评议尚未开始。${span}`, window);
+    throw new NotOpenError(`本次评议尚未开始。${span()}`, window);
 }
 
 /** For the ballot page: a code that has voted is told so before filling anything in. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildAssets } from './build.ts';
 import { script, styles } from './embedded.ts';
@@ -24,6 +25,19 @@ describe('evaluator assets', () => {
     expect(response.headers.get('content-type')).toContain('javascript');
     expect(await response.text()).toBe(script);
     expect((await app.request('/assets/ballot.0000000000000000.js')).status).toBe(404);
+  });
+
+  it('serves the same script gzipped to a browser that accepts it, and plain to one that refuses gzip', async () => {
+    const app = assetRoutes();
+    for (let i = 0; i < 2; i++) {
+      const response = await app.request(scriptPath, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+      expect(response.headers.get('vary')).toContain('Accept-Encoding');
+      expect(gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8')).toBe(script);
+    }
+    const refused = await app.request(scriptPath, { headers: { 'accept-encoding': 'gzip;q=0, deflate' } });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(await refused.text()).toBe(script);
   });
 
   it('ships no syntax newer than ES2017 to old phone browsers', () => {

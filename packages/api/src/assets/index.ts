@@ -1,6 +1,8 @@
 // The evaluator pages' script and stylesheet: content-addressed names and digests for the page, CSP and SRI.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
+import { accepts } from 'hono/accepts';
 import { script, styles } from './embedded.ts';
 
 const digest = (text: string, algorithm: 'sha256' | 'sha384') =>
@@ -17,10 +19,18 @@ export const stylesCspHash = `'sha256-${digest(styles, 'sha256')}'`;
 
 export function assetRoutes() {
   const app = new Hono();
+  // Compressed once per process, not per request: a meeting's evaluators all fetch it within a minute.
+  let gzipped: Uint8Array<ArrayBuffer> | undefined;
   app.get(scriptPath, (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Vary', 'Accept-Encoding');
+    if (accepts(c, { header: 'Accept-Encoding', supports: ['gzip'], default: 'identity' }) === 'gzip') {
+      gzipped ??= new Uint8Array(gzipSync(script));
+      c.header('Content-Encoding', 'gzip');
+      return c.body(gzipped);
+    }
     return c.body(script);
   });
   return app;

@@ -210,6 +210,16 @@ describe('ballot page', () => {
     expect(html).toContain('县教育和科学技术局党委');
   });
 
+  it('answers a submit uncompressed (a few hundred bytes), with the evaluator headers still on', async () => {
+    const response = await postJson(app(), openLink, publicBallot('uncompressed-submission-01'), undefined, {
+      'accept-encoding': 'gzip, deflate, br',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await response.json()).toHaveProperty('receipt');
+  });
+
   it('speaks English when the browser prefers it, keeping the campaign’s own words', async () => {
     const response = await app().request(`/b/${partyCode}`, {
       headers: { 'accept-language': 'en-GB,en;q=0.9,zh-CN;q=0.5' },
