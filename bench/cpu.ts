@@ -37,14 +37,19 @@ export async function benchCpu(ballots = 1200, concurrency = 16) {
       const before = cpuMs(runtime.pid);
       const seconds = await pool(ballots, concurrency, (i) => vote(tokens[i] ?? ''));
       if (aggregation) await countedReaches(runtime, warm.length + ballots);
-      const used = cpuMs(runtime.pid) - before;
+      const after = cpuMs(runtime.pid);
+      const perBallot = (ms: number) => Math.round((ms / ballots) * 100) / 100;
+      const user = after.user - before.user;
+      const system = after.system - before.system;
       rows.push({
         process: aggregation ? 'whole runtime (API + poller + aggregation)' : 'API alone (poller stopped)',
         concurrency,
         ballots,
         accepted: statuses.get(201) ?? 0,
         ballotsPerSecond: Math.round(ballots / seconds),
-        cpuMsPerBallot: Math.round((used / ballots) * 100) / 100,
+        cpuMsPerBallot: perBallot(user + system),
+        userMs: perBallot(user),
+        systemMs: perBallot(system),
         goalMs: aggregation ? 3 : 1.5,
       });
     } finally {

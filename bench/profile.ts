@@ -2,7 +2,7 @@
 // top of it by self time. PROFILE_AGGREGATION=on profiles the whole runtime (API, poller and aggregation);
 // by default the API alone (its poller stopped), as it runs on its own Lambda. The .cpuprofile file is kept
 // (open it in Chrome DevTools → Performance, or speedscope).
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issue, voter } from './ingest.ts';
@@ -45,6 +45,7 @@ try {
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no profile written in ${dir}`);
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+writeFileSync(join(dir, 'window.json'), JSON.stringify(window));
 
 // Self time per node, then per function (name + file + line) and per package.
 const self = new Map<number, number>();

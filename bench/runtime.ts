@@ -104,13 +104,11 @@ export const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 
-/** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat (Linux). */
-export function cpuMs(pid: number): number {
+/** CPU time a process has used so far, in milliseconds, from /proc/<pid>/stat (Linux): user and system. */
+export function cpuMs(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // the command name (field 2) may contain spaces: count fields after its closing parenthesis
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-  return (ticks * 1000) / CLOCK_TICKS;
+  // utime and stime (fields 14 and 15) in USER_HZ ticks: 100 per second on every Linux this runs on
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
-/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-const CLOCK_TICKS = 100;

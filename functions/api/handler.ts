@@ -1,5 +1,5 @@
 // Lambda entry for the HTTP API (API Gateway HTTP API v2 events): the same Hono app the local runtime serves.
-import { type AppDeps, createApp, createEventBridgeClient, eventBridgeExportRequester } from '@pingyi/api';
+import { type AppDeps, createApp, eventBridgeExportRequester } from '@pingyi/api';
 import { loadRuntimeConfig, loadSecrets } from '@pingyi/runtime';
 import { handle } from 'hono/aws-lambda';
 
@@ -9,7 +9,7 @@ export async function depsFromConfig(): Promise<AppDeps> {
   const config = loadRuntimeConfig();
   const deps: AppDeps = { ...config, ...(await loadSecrets()), now: () => new Date() };
   if (config.eventBus) {
-    deps.requestExport = eventBridgeExportRequester(createEventBridgeClient(config.region), config.eventBus);
+    deps.requestExport = eventBridgeExportRequester(config.region, config.eventBus);
   }
   return deps;
 }

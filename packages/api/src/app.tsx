@@ -1,9 +1,8 @@
 // The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
 import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { consoleApp } from '@pingyi/console';
 import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
-import type { Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -71,29 +70,44 @@ export function createApp(deps: AppDeps) {
   app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
   // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
-  // with the signed-in account as the actor.
-  app.route(
-    '/console',
-    consoleApp({
-      db: deps.db,
-      now: deps.now,
-      api: async (request, actor) => app.fetch(request, { consoleActor: actor } satisfies ConsoleCall),
-      publicUrl: deps.publicUrl,
-      clientAddress: sourceAddress,
-      clientKey: createHmac('sha256', deps.codeSecret).update('pingyi-console-client-key-v1').digest(),
-      ballotPreview: (campaign, groupId) => {
-        const group = campaign.groups.find((g) => g.id === groupId);
-        if (!group) throw new Error(`no group ${groupId}`);
-        return {
-          html: documentOf(
-            <BallotPage campaign={campaign} group={group} action="#preview" submissionId="preview" />,
-          ),
-          csp: evaluatorCsp,
-        };
-      },
-      ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
-    }),
-  );
+  // with the signed-in account as the actor. Loaded on its first request: it carries charts, spreadsheets and QR
+  // codes that a ballot never needs, and the API function's cold start would pay for them on every container.
+  let consoleRoutes: Promise<Hono> | undefined;
+  const loadConsole = async () => {
+    const { consoleApp } = await import('@pingyi/console');
+    return new Hono().route(
+      '/console',
+      consoleApp({
+        db: deps.db,
+        now: deps.now,
+        api: async (request, actor) => app.fetch(request, { consoleActor: actor } satisfies ConsoleCall),
+        publicUrl: deps.publicUrl,
+        clientAddress: sourceAddress,
+        clientKey: createHmac('sha256', deps.codeSecret).update('pingyi-console-client-key-v1').digest(),
+        ballotPreview: (campaign, groupId) => {
+          const group = campaign.groups.find((g) => g.id === groupId);
+          if (!group) throw new Error(`no group ${groupId}`);
+          return {
+            html: documentOf(
+              <BallotPage campaign={campaign} group={group} action="#preview" submissionId="preview" />,
+            ),
+            csp: evaluatorCsp,
+          };
+        },
+        ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
+      }),
+    );
+  };
+  // The console answers everything under /console itself (its own not-found page and error handler).
+  const toConsole = async (c: Context) => {
+    consoleRoutes ??= loadConsole().catch((error: unknown) => {
+      consoleRoutes = undefined; // a failed load is tried again by the next request
+      throw error;
+    });
+    return (await consoleRoutes).fetch(c.req.raw, c.env);
+  };
+  app.all('/console', toConsole);
+  app.all('/console/*', toConsole);
   app.get('/', (c) => c.redirect('/console', 303));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'organizer', {

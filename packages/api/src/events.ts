@@ -1,11 +1,22 @@
 // Asking for an export on AWS: one ExportRequested event on the stack's EventBridge bus.
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, EXPORT_REQUESTED, type RequestExport } from '@pingyi/reports/events';
 
-export function eventBridgeExportRequester(client: EventBridgeClient, busName: string): RequestExport {
+/**
+ * The SDK's EventBridge module is loaded, and its client built, on the first export request: exports are rare, and
+ * a cold start of the API function would otherwise pay for them before every first ballot.
+ */
+export function eventBridgeExportRequester(
+  region: string,
+  busName: string,
+  makeClient?: () => EventBridgeClient,
+): RequestExport {
+  let client: EventBridgeClient | undefined;
   return async (detail) => {
+    const sdk = await import('@aws-sdk/client-eventbridge');
+    client ??= makeClient ? makeClient() : new sdk.EventBridgeClient({ region });
     const { FailedEntryCount, Entries } = await client.send(
-      new PutEventsCommand({
+      new sdk.PutEventsCommand({
         Entries: [
           {
             EventBusName: busName,
@@ -20,5 +31,3 @@ export function eventBridgeExportRequester(client: EventBridgeClient, busName: s
       throw new Error(`export request not accepted: ${Entries?.[0]?.ErrorCode ?? 'unknown'}`);
   };
 }
-
-export const createEventBridgeClient = (region: string) => new EventBridgeClient({ region });

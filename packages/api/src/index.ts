@@ -3,5 +3,5 @@ export { type App, createApp } from './app.tsx';
 export { clearCampaignCache } from './campaign-cache.ts';
 export { signCode, verifyCode } from './codes.ts';
 export type { AppDeps } from './deps.ts';
-export { createEventBridgeClient, eventBridgeExportRequester } from './events.ts';
+export { eventBridgeExportRequester } from './events.ts';
 export { type ResultsAnswer, readResults } from './routes/results.ts';

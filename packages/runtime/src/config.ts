@@ -1,7 +1,7 @@
 // Runtime configuration: read from the environment once, validated, secrets fetched once, clients built once.
 
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient, type Db } from '@pingyi/data';
 import { z } from 'zod';
 
@@ -58,16 +58,22 @@ const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Reads a secret's string once; the value is never logged. */
 async function secretValue(client: SecretsManagerClient, arn: string): Promise<string> {
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!SecretString) throw new ConfigError(`secret ${arn} has no string value`);
   return SecretString;
 }
 
+/**
+ * Secrets Manager's SDK module is loaded only when a secret is read from it (on AWS, once per container, at the
+ * first request), so a function's module init never pays for it and the local runtime never loads it.
+ */
 export async function loadSecretsFrom(env: Env): Promise<Secrets> {
-  const client = () => new SecretsManagerClient({ region: env.AWS_REGION });
+  const client = async () =>
+    new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({ region: env.AWS_REGION });
   const read = async (value: string | undefined, arn: string | undefined, name: string) => {
     if (value) return value;
-    if (arn) return secretValue(client(), arn);
+    if (arn) return secretValue(await client(), arn);
     throw new ConfigError(`invalid configuration: set ${name}_ARN (AWS) or ${name} (local)`);
   };
   const codeSecret = await read(env.PINGYI_CODE_SECRET, env.PINGYI_CODE_SECRET_ARN, 'PINGYI_CODE_SECRET');

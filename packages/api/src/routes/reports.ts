@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listReports, requireCampaign, writeAudit } from '@pingyi/data';
-import { reportLinks } from '@pingyi/reports/links';
 import { actorOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
@@ -106,6 +105,8 @@ export function reportRoutes(deps: AppDeps) {
     await requireCampaign(deps.db, id);
     const store = deps.reports;
     const reports = await listReports(deps.db, id);
+    // The S3 presigner is loaded on the first list: a cold start of the API function never needs it.
+    const { reportLinks } = await import('@pingyi/reports/links');
     return c.json(await Promise.all(reports.map((r) => reportLinks(store, r))), 200);
   });
   return app;
