@@ -151,6 +151,13 @@ describe('reports', () => {
     // Raw ballots: one line per ballot, no code anywhere.
     const raw = (await download(file('raw-csv').url)).bytes.toString('utf8');
     expect(raw.trim().split('\r\n')).toHaveLength(1 + 10);
+    // read by parallel scan segments, numbered in file order
+    const numbers = raw
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]);
+    expect(numbers).toEqual(Array.from({ length: 10 }, (_, i) => String(i + 1)));
     for (const token of tokens) expect(raw).not.toContain(token);
     expect(raw).not.toMatch(/t\.party\.\d/);
     // free texts never on a ballot's row: a file of their own

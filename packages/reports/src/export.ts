@@ -26,7 +26,7 @@ import {
   type VerifyClosingOptions,
   verifyClosingTally,
 } from '@pingyi/data';
-import { computeResults, type Results, type Tally } from '@pingyi/domain';
+import { type CastBallot, computeResults, type Results, type Tally } from '@pingyi/domain';
 import { fileStem } from './columns.ts';
 import { freeTextsCsv, rawBallotCsv, renderResultsCsv } from './csv.ts';
 import { contentDisposition, type ReportStore } from './links.ts';
@@ -90,6 +90,9 @@ async function putFile(
   return { ...file, key, size: body.length, sha256: sha256(body) };
 }
 
+/** Scan segments read at once by the raw export. */
+const RAW_SEGMENTS = 8;
+
 /** Streams every ballot through a multipart upload: memory stays flat however many ballots there are. */
 async function putRawBallots(
   db: Db,
@@ -121,17 +124,27 @@ async function putRawBallots(
     size += chunk.length;
     if (!body.write(chunk)) await new Promise((resolve) => body.once('drain', resolve));
   };
+  // Rendered and written in one synchronous step, so the row numbers run in file order whichever segment
+  // delivered the ballots.
+  const flush = (ballots: CastBallot[]) => write(ballots.map((ballot) => render.line(ballot)).join(''));
   try {
     await write(render.header);
-    let lines = '';
-    for await (const ballot of ballotsOf(db, request.campaignId)) {
-      lines += render.line(ballot);
-      if (lines.length > 64 * 1024) {
-        await write(lines);
-        lines = '';
-      }
-    }
-    await write(lines);
+    // A parallel scan (access pattern 7): one sequential scan's time grew faster than its rows (10k ballots 2.1 s,
+    // 100k 57 s); the segments run at once, each holding at most a few hundred ballots before they are written.
+    await Promise.all(
+      Array.from({ length: RAW_SEGMENTS }, async (_, segment) => {
+        let ballots: CastBallot[] = [];
+        for await (const ballot of ballotsOf(db, request.campaignId, segment, RAW_SEGMENTS)) {
+          ballots.push(ballot);
+          if (ballots.length >= 500) {
+            const full = ballots;
+            ballots = [];
+            await flush(full);
+          }
+        }
+        await flush(ballots);
+      }),
+    );
     body.end();
     await uploaded;
   } catch (error) {
