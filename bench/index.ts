@@ -4,6 +4,7 @@ import { benchColdStart } from './cold-start.ts';
 import { benchCpu } from './cpu.ts';
 import { benchExportRaw } from './export-raw.ts';
 import { benchIngest, benchLag } from './ingest.ts';
+import { benchMeeting } from './meeting.ts';
 
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
@@ -51,4 +52,12 @@ if (wanted('export')) {
 if (wanted('cold-start')) {
   console.log('\n## Cold start: bundled size and module-init time in a fresh Node process (median of 5)');
   console.table(await benchColdStart());
+}
+if (wanted('meeting')) {
+  console.log(
+    '\n## A meeting: 500 evaluators arrive within 40 s; page, script, 5–15 s to fill in, submit (all within 60 s)',
+  );
+  const { steps, summary, errors } = await benchMeeting();
+  console.table(steps);
+  console.log(summary, errors.length > 0 ? errors : '');
 }

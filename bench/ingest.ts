@@ -1,7 +1,9 @@
 // Benchmark: ballots/s through HTTP (POST /b/{token}) ÷ raw conditional PutItem/s of same-size items on the same
-// DynamoDB Local at the same concurrency, back-to-back; and the lag from 201 to visible in results under a burst.
+// DynamoDB Local at the same concurrency, back-to-back: raw phases with the runtime's process stopped (nothing else
+// running), beside it as recorded before, and raw transactions of the API's shape; and the lag from 201 to
+// visible in a consistent results answer under a burst.
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, toBallotItem } from '@pingyi/data';
 import type { CastBallot } from '@pingyi/domain';
 import { ADMIN, percentile, pool, type Runtime, startRuntime } from './runtime.ts';
@@ -66,17 +68,48 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500) {
       endpoint: runtime.dynamoEndpoint,
       credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
     });
-    const rawPut = async () => {
-      const item = toBallotItem({
+    const ballotItem = () =>
+      toBallotItem({
         campaign: 'bench000',
         ballotKey: `t.party.${randomUUID()}`,
         ballot: CAST,
         submissionId: randomUUID(),
         secret: Buffer.from('bench-secret'),
       });
+    const rawPut = async () => {
       await db.send(
-        new PutCommand({ TableName: 'pingyi', Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: 'pingyi',
+          Item: ballotItem(),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
+    };
+    // The shape the API writes: the ballot (conditional) and its receipt, in one transaction.
+    const rawTransaction = async () => {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: 'pingyi',
+                Item: ballotItem(),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: 'pingyi', Item: { pk: 'RC#bench000#x', sk: randomUUID() } } },
+          ],
+        }),
+      );
+    };
+    /** Raw phases with the runtime's process stopped (SIGSTOP): nothing but DynamoDB Local and this load. */
+    const alone = async <T>(work: () => Promise<T>): Promise<T> => {
+      process.kill(runtime.pid, 'SIGSTOP');
+      try {
+        return await work();
+      } finally {
+        process.kill(runtime.pid, 'SIGCONT');
+      }
     };
     const statuses = new Map<number, number>();
     const vote = voter(runtime, statuses);
@@ -87,18 +120,30 @@ export async function benchIngest(levels = [16, 64], perPhase = 1500) {
     await pool(300, 16, (i) => vote(warm[i] ?? ''));
 
     const ingest = [];
+    const rate = async (concurrency: number, task: (i: number) => Promise<void>) =>
+      perPhase / (await pool(perPhase, concurrency, task));
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     for (const concurrency of levels) {
       const tokens = await issue(runtime, perPhase);
-      const rawBefore = perPhase / (await pool(perPhase, concurrency, () => rawPut()));
-      const http = perPhase / (await pool(perPhase, concurrency, (i) => vote(tokens[i] ?? '')));
-      const rawAfter = perPhase / (await pool(perPhase, concurrency, () => rawPut()));
-      const raw = (rawBefore + rawAfter) / 2;
+      // Beside the runtime (its API idle, its poller polling), as recorded before: the earlier figure.
+      const besideBefore = await rate(concurrency, () => rawPut());
+      const aloneBefore = await alone(() => rate(concurrency, () => rawPut()));
+      const transactions = await alone(() => rate(concurrency, () => rawTransaction()));
+      const http = await rate(concurrency, (i) => vote(tokens[i] ?? ''));
+      const aloneAfter = await alone(() => rate(concurrency, () => rawPut()));
+      const besideAfter = await rate(concurrency, () => rawPut());
+      const beside = (besideBefore + besideAfter) / 2;
+      const raw = (aloneBefore + aloneAfter) / 2;
       ingest.push({
         concurrency,
         ballots: perPhase,
         httpBallotsPerSecond: Math.round(http),
-        rawPutsPerSecond: Math.round(raw),
-        ratio: Math.round((http / raw) * 100) / 100,
+        rawPutsAlonePerSecond: Math.round(raw),
+        ratio: ratio(http, raw),
+        rawTransactionsAlonePerSecond: Math.round(transactions),
+        ratioToTransactions: ratio(http, transactions),
+        rawPutsBesideRuntimePerSecond: Math.round(beside),
+        ratioBesideRuntime: ratio(http, beside),
       });
     }
 
