@@ -49,13 +49,25 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     },
   );
   const demoFile = join(dataDir, 'demo.json');
-  for (let i = 0; i < 600 && !existsSync(demoFile); i++) {
+  // demo.json is written last, after the server is listening; a file that exists may still be half-written
+  const written = (file: string) => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  let demo: { id: string } | undefined;
+  for (let i = 0; i < 600 && demo === undefined; i++) {
     if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 100));
+    demo = existsSync(demoFile) ? written(demoFile) : undefined;
   }
-  // demo.json is written last, after the server is listening
-  const runtime = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8'));
-  const demo = JSON.parse(readFileSync(demoFile, 'utf8'));
+  const runtime = written(join(dataDir, 'runtime.json'));
+  if (!demo || !runtime) {
+    child.kill('SIGTERM'); // never leave a runtime behind
+    throw new Error('the runtime did not start within 60 s');
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if ((await fetch(`${baseUrl}/healthz`).catch(() => undefined))?.ok) break;
