@@ -68,17 +68,19 @@ for (const node of profile.nodes) {
     ? functionName
     : `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-  const pkg = idle.has(functionName)
-    ? functionName
-    : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
-      (/packages\/([^/]+)/.exec(where)?.[1]
-        ? `@pingyi/${/packages\/([^/]+)/.exec(where)?.[1]}`
-        : where.startsWith('node:') || where === ''
-          ? '(node internals)'
-          : where));
+  const pkg = idle.has(functionName) ? functionName : packageOf(where);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
 }
 const busy = total - (byFunction.get('(idle)') ?? 0);
+
+/** The npm package or workspace package a script belongs to; Node's own code and native frames as one. */
+function packageOf(where: string): string {
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1];
+  if (dependency) return dependency;
+  const workspace = /packages\/([^/]+)/.exec(where)?.[1];
+  if (workspace) return `@pingyi/${workspace}`;
+  return where.startsWith('node:') || where === '' ? '(node internals)' : where;
+}
 const top = (map: Map<string, number>, n: number) =>
   [...map]
     .filter(([name]) => name !== '(idle)')
