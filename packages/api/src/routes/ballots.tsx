@@ -157,10 +157,10 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
   };
 
   app.route('/', assetRoutes());
-  app.use('/b/*', evaluatorHeaders);
   // Only the page is worth compressing (tens of KB); a submit's answer is a few hundred bytes, and compressing it
   // cost about 1 ms of CPU per ballot (`npm run profile`).
-  app.get('/b/*', compress());
+  const compressPage = compress();
+  app.use('/b/*', evaluatorHeaders, (c, next) => (c.req.method === 'GET' ? compressPage(c, next) : next()));
 
   // A page request that ends in a known error gets that error's page in the reader's language; the status
   // still comes from on-error.ts. JSON requests and unknown errors go on to the app's one error handler.
