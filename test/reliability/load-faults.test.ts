@@ -144,6 +144,8 @@ describe('10,000 ballots at concurrency 64 with a failing aggregate handler (CI:
       handler: faulty,
       filter: isCountedInsert,
       intervalMs: 20,
+      // small pages, so that even the CI scale makes enough batches for every 7th to fail
+      batchSize: 100,
       maxRetries: MAX_RETRIES,
       onDeadLetter: () => {
         faults.deadLetters++;
