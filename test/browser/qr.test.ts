@@ -1,7 +1,7 @@
 // QR codes on paper and the live dashboard in Chromium at 1366×768 on the whole local stack: 24 codes are printed,
 // the print output is rasterized (element screenshots under print media) and every QR code is decoded with jsqr;
 // one decoded link votes on a phone and the projector shows that ballot without a reload; a voided code's link is
-// refused and the ledger adds up; 1,000 slips print as one PDF of 84 pages; the poster decodes to the open link.
+// refused and the ledger adds up; a torn slip is voided and reissued in one step; 1,000 slips print as one PDF of 84 pages; the poster decodes to the open link.
 // With CONSOLE_SCREENSHOTS=<dir> it writes the README's screenshots (qr-slips, qr-poster, qr-dashboard).
 import { createAccountWithLink } from '@pingyi/console';
 import { SYSTEM_ACTOR } from '@pingyi/data';
@@ -130,6 +130,28 @@ describe('QR codes on paper and the live dashboard', () => {
     const cell = async (name: string) => Number(await row.locator(`[data-cell="${name}"]`).textContent());
     expect([await cell('issued'), await cell('used'), await cell('void'), await cell('unused')]).toEqual([
       24, 1, 1, 22,
+    ]);
+
+    // Slip 3 is torn: voided and reissued in one step; the new slip decodes to a new link that votes, the old
+    // link is refused, and the ledger counts one more issued code.
+    await office.getByLabel('评议人类别').selectOption('party');
+    await office.getByLabel('序号').fill('3');
+    await office.getByRole('button', { name: '作废并补发', exact: true }).click();
+    expect(await office.locator('h1').textContent()).toBe('“党员”序号 3 已作废，补发序号 25');
+    await office.emulateMedia({ media: 'print' });
+    const replacement = office.locator('.slip');
+    expect(await replacement.count()).toBe(1);
+    const reissued = (await decode(replacement.locator('svg'))) ?? '';
+    expect(reissued).toBe((await replacement.locator('.link').textContent())?.trim());
+    expect(decoded).not.toContain(reissued);
+    await office.emulateMedia({ media: 'screen' });
+    await lost.goto(local(decoded[2] ?? ''));
+    expect(await lost.locator('h1').textContent()).toContain('评议码已作废');
+    await lost.goto(local(reissued));
+    expect(await lost.locator('form').count()).toBe(1);
+    await office.goto(`${base}/ledger`);
+    expect([await cell('issued'), await cell('used'), await cell('void'), await cell('unused')]).toEqual([
+      25, 1, 2, 22,
     ]);
 
     // 4. A thousand slips for the staff print in one go: 84 A4 pages, 1,000 QR codes.
