@@ -12,13 +12,16 @@ import { AUDIT_INDEX_PK, AUDIT_PREFIX, auditKey, CAMPAIGNS_INDEX, COUNTY_PK, cam
 
 /**
  * Who made a change: a console account, the service credential (the Bearer token), the platform itself (ops
- * commands), or a client that is not signed in (failed sign-ins), known only by a keyed digest of its address.
+ * commands), a client that is not signed in (failed sign-ins), known only by a keyed digest of its address, or a
+ * subject's feedback link (rectification measures).
  */
 export type Actor =
   | { type: 'account'; name: string }
   | { type: 'service' }
   | { type: 'system' }
-  | { type: 'client'; digest: string };
+  | { type: 'client'; digest: string }
+  /** the holder of a subject's feedback link (反馈链接): the link is their only credential */
+  | { type: 'feedback'; subject: string };
 
 export const SERVICE_ACTOR: Actor = { type: 'service' };
 export const SYSTEM_ACTOR: Actor = { type: 'system' };

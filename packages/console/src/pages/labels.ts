@@ -47,6 +47,12 @@ const actionLabels: Record<string, string> = {
   'login-failed': '登录失败',
   'login-throttled': '登录被限制',
   logout: '退出',
+  publish: '发布公示',
+  withdraw: '撤回公示',
+  'feedback-link': '签发反馈链接',
+  'feedback-revoke': '收回反馈链接',
+  'measure-add': '新增整改措施',
+  'measure-update': '更新整改措施',
 };
 
 export const actionLabel = (action: string) => actionLabels[action] ?? action;
@@ -55,6 +61,7 @@ export function actorLabel(actor: Actor | undefined): string {
   if (!actor) return '—';
   if (actor.type === 'account') return actor.name;
   if (actor.type === 'client') return `未登录的访问者 ${actor.digest.slice(0, 6)}`;
+  if (actor.type === 'feedback') return `反馈链接 ${actor.subject}`;
   return actor.type === 'service' ? '服务凭证（API 令牌）' : '系统（运维命令）';
 }
 
@@ -78,6 +85,21 @@ const detailNames: Record<string, string> = {
   after: '修改后',
   by: '操作者',
   supersededReports: '被取代的报告',
+  publication: '公示',
+  kinds: '公示类别',
+  show: '公示内容',
+  progress: '含整改进展',
+  receipts: '含回执清单',
+  startsAt: '开始',
+  endsAt: '结束',
+  subject: '评议对象',
+  expiresAt: '有效期至',
+  link: '链接',
+  measure: '措施编号',
+  description: '措施',
+  owner: '责任人',
+  deadline: '完成时限',
+  status: '进展',
 };
 
 function show(value: unknown): string {
