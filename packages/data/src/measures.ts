@@ -2,6 +2,7 @@
 // feedback link, each change with its audit entry in the same transaction. A measure not done is listed in the
 // shared index by deadline, so the county's overdue measures are one query; done removes it from there.
 import { randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { MeasureInput, MeasureStatus } from '@pingyi/domain';
 import { type Actor, auditedUpdate, auditItem } from './audit.ts';
@@ -43,51 +44,69 @@ const summary = (m: MeasureInput) => ({
   status: m.status,
 });
 
+/** A measure's id: 8 URL-safe characters. A form may bring its own (made when the form was shown). */
+export const MEASURE_ID = /^[A-Za-z0-9_-]{8}$/;
+export const newMeasureId = () => randomBytes(6).toString('base64url');
+
+/**
+ * Adds a measure with its audit entry. With the id a form was shown with, posting the same form again (a reload,
+ * a double tap) stores it once: the second put finds the item and adds nothing; answers whether it was new.
+ */
 export async function addMeasure(
   db: Db,
-  input: MeasureInput & { campaign: string; subject: string; at: string },
+  input: MeasureInput & { campaign: string; subject: string; at: string; id?: string },
   actor: Actor,
-): Promise<Measure> {
-  const { at, ...rest } = input;
+): Promise<boolean> {
+  const { at, id, ...rest } = input;
   const measure: Measure = {
     ...rest,
-    id: randomBytes(6).toString('base64url'),
+    id: id ?? newMeasureId(),
     createdAt: at,
     updatedAt: at,
     ...(input.status === 'done' ? { doneAt: at } : {}),
   };
-  await db.client.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: {
-              ...measureKey(measure.campaign, measure.subject, measure.id),
-              ...(measure.status === 'done'
-                ? {}
-                : openMeasureListing(measure.campaign, measure.subject, measure.id, measure.deadline)),
-              ...measure,
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: {
+                ...measureKey(measure.campaign, measure.subject, measure.id),
+                ...(measure.status === 'done'
+                  ? {}
+                  : openMeasureListing(measure.campaign, measure.subject, measure.id, measure.deadline)),
+                ...measure,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
           },
-        },
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: auditItem(
-              measure.campaign,
-              at,
-              'measure-add',
-              { subject: measure.subject, measure: measure.id, ...summary(measure) },
-              actor,
-            ),
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: auditItem(
+                measure.campaign,
+                at,
+                'measure-add',
+                { subject: measure.subject, measure: measure.id, ...summary(measure) },
+                actor,
+              ),
+            },
           },
-        },
-      ],
-    }),
-  );
-  return measure;
+        ],
+      }),
+    );
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
+      return false;
+    }
+    throw error;
+  }
+  return true;
 }
 
 /** Changes a measure of this subject (a link of another subject cannot reach it: the subject is in the key). */

@@ -27,6 +27,8 @@ export interface FeedbackView {
   now: Date;
   /** the page's own path (/f/<token>), where its forms post */
   path: string;
+  /** the id of the measure the add form creates: a repeated post of the same form adds nothing */
+  nonce: string;
   saved?: boolean;
   errors?: string[];
   /** what was posted, kept when it is refused */
@@ -246,6 +248,7 @@ export function FeedbackPage(v: FeedbackView) {
         <section class="box" aria-labelledby="add-measure">
           <h3 id="add-measure">新增整改措施</h3>
           <form method="post" action={`${v.path}/measures`}>
+            <input type="hidden" name="nonce" value={v.nonce} />
             <MeasureFields options={v.options} idPrefix="new" values={v.draft ?? {}} />
             <p>
               <button type="submit">新增</button>

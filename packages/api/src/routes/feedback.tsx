@@ -10,6 +10,8 @@ import {
   getCampaign,
   listComments,
   listMeasures,
+  MEASURE_ID,
+  newMeasureId,
   updateMeasure,
 } from '@pingyi/data';
 import { measureFromForm, problemOptions } from '@pingyi/domain';
@@ -45,9 +47,13 @@ const MeasureForm = z.object({
   owner: z.string(),
   deadline: z.string().openapi({ description: 'YYYY-MM-DD' }),
   status: z.enum(['planned', 'in_progress', 'done']),
+  nonce: z
+    .string()
+    .optional()
+    .openapi({ description: 'the id the add form was shown with: a repeat adds nothing' }),
 });
 const postAnswers = {
-  303: { description: 'saved: back to the feedback page' },
+  200: html('saved: the feedback page with the measure (posting the same add form again stores it once)'),
   400: html('not saved: the feedback page with what to fix, the form kept'),
   403: html('posted from another site: refused'),
   ...refusals,
@@ -170,7 +176,16 @@ export function feedbackRoutes(deps: AppDeps) {
     const measures = await listMeasures(deps.db, link.campaign, link.subject);
     const path = `/f/${c.req.param('token')}`;
     return c.html(
-      documentOf(<FeedbackPage {...opened} measures={measures} now={deps.now()} path={path} {...extra} />),
+      documentOf(
+        <FeedbackPage
+          {...opened}
+          measures={measures}
+          now={deps.now()}
+          path={path}
+          nonce={newMeasureId()}
+          {...extra}
+        />,
+      ),
       status,
     );
   }
@@ -178,7 +193,7 @@ export function feedbackRoutes(deps: AppDeps) {
   app.get('/f/:token', async (c) => {
     const opened = await open(c);
     if (opened instanceof Response) return opened;
-    return render(c, opened.link, opened, { saved: c.req.query('saved') === '1' }, 200);
+    return render(c, opened.link, opened, {}, 200);
   });
 
   async function save(c: Context, measure?: string) {
@@ -202,15 +217,18 @@ export function feedbackRoutes(deps: AppDeps) {
       subject: opened.link.subject,
       at: deps.now().toISOString(),
     };
-    if (measure === undefined) await addMeasure(deps.db, { ...parsed.input, ...target }, actor);
-    else {
+    if (measure === undefined) {
+      const nonce = typeof body.nonce === 'string' && MEASURE_ID.test(body.nonce) ? body.nonce : undefined;
+      await addMeasure(deps.db, { ...parsed.input, ...target, ...(nonce ? { id: nonce } : {}) }, actor);
+    } else {
       const own = await listMeasures(deps.db, opened.link.campaign, opened.link.subject);
       if (!own.some((m) => m.id === measure)) {
         return render(c, opened.link, opened, { errors: ['未找到这条整改措施'] }, 400);
       }
       await updateMeasure(deps.db, { ...parsed.input, ...target, id: measure }, actor);
     }
-    return c.redirect(`/f/${c.req.param('token')}?saved=1`, 303);
+    // the page itself, not a redirect: the add form's nonce makes a reload's repost harmless
+    return render(c, opened.link, opened, { saved: true }, 200);
   }
 
   app.post('/f/:token/measures', (c) => save(c));

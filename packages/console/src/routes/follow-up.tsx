@@ -117,8 +117,8 @@ export function followUpRoutes(deps: ConsoleDeps) {
     return c.html(await publicationPage(s, c.req.param('id'), notice ? { notice } : {}));
   });
 
-  /** The publish form, checked: kinds of the campaign, a window that ends in the future after it starts. */
-  function publishValues(form: Form, zone: string, kinds: string[]): PublishValues {
+  /** The publish form as posted (kinds limited to the campaign's); the window is checked by the route. */
+  function publishValues(form: Form, kinds: string[]): PublishValues {
     return {
       kinds: texts(form, 'kinds').filter((k) => kinds.includes(k)),
       show: text(form, 'show') === 'verdicts' ? 'verdicts' : 'rates',
@@ -137,7 +137,6 @@ export function followUpRoutes(deps: ConsoleDeps) {
     const d = record.definition;
     const values = publishValues(
       form,
-      d.timezone,
       d.subjectKinds.map((k) => k.id),
     );
     try {
