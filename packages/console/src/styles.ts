@@ -39,6 +39,7 @@ button.secondary,.button.secondary{background:#fff;color:#0b4f8a}
 button.danger{background:#a11212;border-color:#a11212}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center;margin-top:1rem}
 .inline{display:inline}
+.nowrap{white-space:nowrap}
 label.check{font-weight:400;margin:.35rem 0}
 fieldset{border:1px solid #d6d9de;border-radius:4px;margin:.75rem 0;padding:.5rem 1rem}
 legend{font-weight:600}

@@ -108,7 +108,7 @@ export interface PublicRow {
 
 /**
  * The rows of one subject kind for any publication (the 公示 file, the public page): ranks among what is published,
- * so a hidden subject leaves no gap that hints at its place.
+ * so a hidden subject leaves no gap that hints at its place, and listed after the published ones.
  */
 export function publicRows(results: Results, kindId: string): PublicRow[] {
   const subjects = rankedSubjects(results, kindId);
@@ -116,11 +116,20 @@ export function publicRows(results: Results, kindId: string): PublicRow[] {
   const ranks = new Map(
     rankScores(publishable.map((s) => s.overall.weightedScore)).map((rank, i) => [publishable[i]?.id, rank]),
   );
-  return subjects.map((subject) => ({
+  const rows = subjects.map((subject) => ({
     subject,
     rank: ranks.get(subject.id) ?? null,
     publishable: ranks.has(subject.id),
   }));
+  // published first in their public rank; the hidden after them in the campaign's order, so that neither a gap
+  // nor a place in the list hints at how a hidden subject scored
+  const order = new Map(results.subjects.map((s, i) => [s.id, i]));
+  return [
+    ...rows.filter((r) => r.publishable),
+    ...rows
+      .filter((r) => !r.publishable)
+      .sort((a, b) => (order.get(a.subject.id) ?? 0) - (order.get(b.subject.id) ?? 0)),
+  ];
 }
 
 const METRIC_WORDS: Record<RuleFlag['metric'], string> = {

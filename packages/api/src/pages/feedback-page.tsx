@@ -21,6 +21,8 @@ export interface FeedbackView {
   campaign: Campaign;
   link: FeedbackLink;
   subject: SubjectResult;
+  /** its rank among the published subjects of its kind (as the 公示 shows it), null when its rates are not published */
+  rank: number | null;
   comments: string[];
   measures: Measure[];
   options: ProblemOption[];
@@ -148,7 +150,7 @@ export function FeedbackPage(v: FeedbackView) {
         <h2 class="kind">总体评价</h2>
         <div class="box">
           <p>
-            有效票 {s.overall.valid} 张{s.rank !== null ? `，在${kind.label}中排名第 ${s.rank}` : ''}
+            有效票 {s.overall.valid} 张{v.rank !== null ? `，在${kind.label}中排名第 ${v.rank}` : ''}
             ，综合得分 {scoreText(s.overall.weightedScore)}。
           </p>
           {s.belowMinimum ? (

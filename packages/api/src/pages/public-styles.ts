@@ -24,6 +24,7 @@ textarea{min-height:5rem}
 .flash{background:#e7f3ea;border:1px solid #8cc49a;padding:.6rem .8rem;border-radius:.4rem}
 .errors{background:#fdecec;border:1px solid #e0a3a3;padding:.6rem .8rem;border-radius:.4rem}
 footer.sign{text-align:right;margin:1.5rem 0 2rem}
+.printonly{display:none}
 @media (max-width:40rem){
 table.res.cards thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.res.cards,table.res.cards tbody,table.res.cards tr,table.res.cards td{display:block;border:0}
@@ -38,7 +39,7 @@ table.res.cards td.name{font-weight:600;font-size:1.05rem}
 body{background:#fff;font-size:11pt;color:#000}.top{background:none;color:#000;border-bottom:2px solid #9f1c1c;padding:0 0 .4rem}
 .wrap{max-width:none;padding:0}.noprint{display:none}table.res{font-size:10pt}
 table.res th,table.res td{border-color:#555}tr,.box{break-inside:avoid}h2.kind{break-after:avoid}
-a{color:#000;text-decoration:none}
+a{color:#000;text-decoration:none}.printonly{display:inline}
 }
 `;
 

@@ -60,8 +60,8 @@ function RatesTable({ campaign, results, kind }: { campaign: Campaign; results: 
     <table class="res cards">
       <thead>
         <tr>
-          <th scope="col">排名</th>
           <th scope="col">评议对象</th>
+          <th scope="col">排名</th>
           <th scope="col">有效票</th>
           <th scope="col">满意率</th>
           <th scope="col">不满意率</th>
@@ -72,14 +72,14 @@ function RatesTable({ campaign, results, kind }: { campaign: Campaign; results: 
       <tbody>
         {publicRows(results, kind).map(({ subject: s, rank, publishable }) => (
           <tr>
-            <td class="num" data-label="排名">
-              {rank ?? '—'}
-            </td>
             <td class="name">
               {s.name}
               {s.title || s.unit ? (
                 <span class="note">（{[s.title, s.unit].filter(Boolean).join('，')}）</span>
               ) : null}
+            </td>
+            <td class="num" data-label="排名">
+              {rank ?? '—'}
             </td>
             <td class="num" data-label="有效票">
               {s.overall.valid}
@@ -203,6 +203,8 @@ export interface PublicationView {
   now: Date;
   /** the public id, for links to the receipts list */
   id: string;
+  /** the deployment's base URL: the receipts list's address is printed in full on paper */
+  publicUrl: string;
 }
 
 export function PublicationPage(v: PublicationView) {
@@ -249,6 +251,7 @@ export function PublicationPage(v: PublicationView) {
         {scope.receipts ? (
           <p class="box">
             核对本人评议表是否计入：<a href={`/g/${v.id}/receipts`}>查询评议回执</a>
+            <span class="printonly">（{`${v.publicUrl}/g/${v.id}/receipts`}）</span>
           </p>
         ) : null}
         <p class="hint">

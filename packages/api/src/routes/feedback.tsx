@@ -15,7 +15,7 @@ import {
   updateMeasure,
 } from '@pingyi/data';
 import { measureFromForm, problemOptions } from '@pingyi/domain';
-import { formatTime } from '@pingyi/reports/columns';
+import { formatTime, publicRows } from '@pingyi/reports/columns';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
@@ -163,7 +163,9 @@ export function feedbackRoutes(deps: AppDeps) {
     }
     const comments = await listComments(deps.db, link.campaign, link.subject);
     const options = problemOptions(record.definition, link.subject, comments);
-    return { link, campaign: record.definition, subject, comments, options };
+    // its place among the published ranks of its kind: the same number the 公示 shows (none under the minimum)
+    const rank = publicRows(closing, subject.kind).find((r) => r.subject.id === subject.id)?.rank ?? null;
+    return { link, campaign: record.definition, subject, rank, comments, options };
   }
 
   async function render(

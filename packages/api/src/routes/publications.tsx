@@ -175,6 +175,7 @@ export function publicationRoutes(deps: AppDeps) {
           measures={measures}
           now={deps.now()}
           id={id}
+          publicUrl={deps.publicUrl}
         />,
       ),
     );

@@ -152,13 +152,17 @@ export function PublicationConsolePage(props: PublicationPageProps) {
               <tbody>
                 {props.publications.map(({ publication: p, state, url }) => (
                   <tr>
-                    <td class="link-box">{url}</td>
+                    <td>
+                      <a class="link-box" href={url}>
+                        {url}
+                      </a>
+                    </td>
                     <td>{scopeText(d, p)}</td>
                     <td>
                       {formatTime(p.startsAt, zone)} 至 {formatTime(p.endsAt, zone)}
                     </td>
-                    <td>{publicationStateLabels[state]}</td>
-                    <td>
+                    <td class="nowrap">{publicationStateLabels[state]}</td>
+                    <td class="nowrap">
                       {p.withdrawnAt ? (
                         <span class="muted">{formatTime(p.withdrawnAt, zone)} 撤回</span>
                       ) : (
@@ -314,9 +318,9 @@ export function MeasuresPage(props: MeasuresPageProps) {
                       <tr>
                         <td>{m.description}</td>
                         <td>{problemText(m.problem, options)}</td>
-                        <td>{m.owner}</td>
-                        <td>{m.deadline}</td>
-                        <td>
+                        <td class="nowrap">{m.owner}</td>
+                        <td class="nowrap">{m.deadline}</td>
+                        <td class="nowrap">
                           <StatusCell m={m} now={props.now} zone={d.timezone} />
                         </td>
                         {run ? (
@@ -435,9 +439,9 @@ export function OverduePage(props: {
                   </td>
                   <td>{r.subject}</td>
                   <td>{r.measure.description}</td>
-                  <td>{r.measure.owner}</td>
-                  <td>{r.measure.deadline}</td>
-                  <td>
+                  <td class="nowrap">{r.measure.owner}</td>
+                  <td class="nowrap">{r.measure.deadline}</td>
+                  <td class="nowrap">
                     <StatusCell m={r.measure} now={props.now} zone={r.campaign.timezone} />
                   </td>
                 </tr>
