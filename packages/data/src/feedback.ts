@@ -2,8 +2,8 @@
 // keep its rectification measures. The token is `<campaign>.<secret>`; the table keeps only its SHA-256 digest,
 // so a copy of the table opens no link. Links expire, can be revoked, and vanish by TTL a month after expiry.
 import { createHash, randomBytes } from 'node:crypto';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type Actor, auditedUpdate, auditItem } from './audit.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type Actor, auditedPut, auditedUpdateOrRefuse, auditItem } from './audit.ts';
 import { type Db, queryAll } from './client.ts';
 import { FollowUpStateError } from './errors.ts';
 import { FEEDBACK_PREFIX, feedbackLinkKey, feedbackLinksOf } from './keys.ts';
@@ -50,38 +50,27 @@ export async function createFeedbackLink(
   const token = `${input.campaign}.${randomBytes(24).toString('base64url')}`;
   const link: FeedbackLink = { ...input, digest: digestOf(token), createdBy: actor };
   const ttl = Math.floor(Date.parse(input.expiresAt) / 1000) + 30 * 86_400;
-  await db.client.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: {
-              ...feedbackLinkKey(input.campaign, link.digest),
-              campaign: input.campaign,
-              subject: input.subject,
-              createdAt: input.createdAt,
-              expiresAt: input.expiresAt,
-              createdBy: actor,
-              ttl,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: auditItem(
-              input.campaign,
-              input.createdAt,
-              'feedback-link',
-              { subject: input.subject, expiresAt: input.expiresAt, link: link.digest.slice(0, 8) },
-              actor,
-            ),
-          },
-        },
-      ],
-    }),
+  await auditedPut(
+    db,
+    {
+      Item: {
+        ...feedbackLinkKey(input.campaign, link.digest),
+        campaign: input.campaign,
+        subject: input.subject,
+        createdAt: input.createdAt,
+        expiresAt: input.expiresAt,
+        createdBy: actor,
+        ttl,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+    auditItem(
+      input.campaign,
+      input.createdAt,
+      'feedback-link',
+      { subject: input.subject, expiresAt: input.expiresAt, link: link.digest.slice(0, 8) },
+      actor,
+    ),
   );
   return { token, link };
 }
@@ -114,21 +103,15 @@ export async function revokeFeedbackLink(
   at: string,
   actor: Actor,
 ): Promise<void> {
-  try {
-    await auditedUpdate(
-      db,
-      {
-        Key: feedbackLinkKey(campaign, digest),
-        UpdateExpression: 'SET revokedAt = :at',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
-        ExpressionAttributeValues: { ':at': at },
-      },
-      auditItem(campaign, at, 'feedback-revoke', { link: digest.slice(0, 8) }, actor),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new FollowUpStateError('revoked', '该反馈链接不存在或已收回');
-    }
-    throw error;
-  }
+  await auditedUpdateOrRefuse(
+    db,
+    {
+      Key: feedbackLinkKey(campaign, digest),
+      UpdateExpression: 'SET revokedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+      ExpressionAttributeValues: { ':at': at },
+    },
+    auditItem(campaign, at, 'feedback-revoke', { link: digest.slice(0, 8) }, actor),
+    () => new FollowUpStateError('revoked', '该反馈链接不存在或已收回'),
+  );
 }

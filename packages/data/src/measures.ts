@@ -2,10 +2,8 @@
 // feedback link, each change with its audit entry in the same transaction. A measure not done is listed in the
 // shared index by deadline, so the county's overdue measures are one query; done removes it from there.
 import { randomBytes } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { MeasureInput, MeasureStatus } from '@pingyi/domain';
-import { type Actor, auditedUpdate, auditItem } from './audit.ts';
+import { type Actor, auditedPut, auditedUpdateOrRefuse, auditItem, firstConditionFailed } from './audit.ts';
 import { type Db, queryAll } from './client.ts';
 import { FollowUpStateError } from './errors.ts';
 import { CAMPAIGNS_INDEX, measureKey, measuresOf, OPEN_MEASURES_PK, openMeasureListing } from './keys.ts';
@@ -66,44 +64,28 @@ export async function addMeasure(
     ...(input.status === 'done' ? { doneAt: at } : {}),
   };
   try {
-    await db.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: {
-                ...measureKey(measure.campaign, measure.subject, measure.id),
-                ...(measure.status === 'done'
-                  ? {}
-                  : openMeasureListing(measure.campaign, measure.subject, measure.id, measure.deadline)),
-                ...measure,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: db.tableName,
-              Item: auditItem(
-                measure.campaign,
-                at,
-                'measure-add',
-                { subject: measure.subject, measure: measure.id, ...summary(measure) },
-                actor,
-              ),
-            },
-          },
-        ],
-      }),
+    await auditedPut(
+      db,
+      {
+        Item: {
+          ...measureKey(measure.campaign, measure.subject, measure.id),
+          ...(measure.status === 'done'
+            ? {}
+            : openMeasureListing(measure.campaign, measure.subject, measure.id, measure.deadline)),
+          ...measure,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+      auditItem(
+        measure.campaign,
+        at,
+        'measure-add',
+        { subject: measure.subject, measure: measure.id, ...summary(measure) },
+        actor,
+      ),
     );
   } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-    ) {
-      return false;
-    }
+    if (firstConditionFailed(error)) return false;
     throw error;
   }
   return true;
@@ -118,40 +100,34 @@ export async function updateMeasure(
   const key = measureKey(input.campaign, input.subject, input.id);
   const listing = openMeasureListing(input.campaign, input.subject, input.id, input.deadline);
   const done = input.status === 'done';
-  try {
-    await auditedUpdate(
-      db,
-      {
-        Key: key,
-        UpdateExpression: done
-          ? 'SET description = :d, problem = :p, #owner = :o, deadline = :dl, #status = :s, updatedAt = :at, doneAt = if_not_exists(doneAt, :at) REMOVE gsi1pk, gsi1sk'
-          : 'SET description = :d, problem = :p, #owner = :o, deadline = :dl, #status = :s, updatedAt = :at, gsi1pk = :gpk, gsi1sk = :gsk REMOVE doneAt',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':d': input.description,
-          ':p': input.problem,
-          ':o': input.owner,
-          ':dl': input.deadline,
-          ':s': input.status,
-          ':at': input.at,
-          ...(done ? {} : { ':gpk': listing.gsi1pk, ':gsk': listing.gsi1sk }),
-        },
+  await auditedUpdateOrRefuse(
+    db,
+    {
+      Key: key,
+      UpdateExpression: done
+        ? 'SET description = :d, problem = :p, #owner = :o, deadline = :dl, #status = :s, updatedAt = :at, doneAt = if_not_exists(doneAt, :at) REMOVE gsi1pk, gsi1sk'
+        : 'SET description = :d, problem = :p, #owner = :o, deadline = :dl, #status = :s, updatedAt = :at, gsi1pk = :gpk, gsi1sk = :gsk REMOVE doneAt',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':d': input.description,
+        ':p': input.problem,
+        ':o': input.owner,
+        ':dl': input.deadline,
+        ':s': input.status,
+        ':at': input.at,
+        ...(done ? {} : { ':gpk': listing.gsi1pk, ':gsk': listing.gsi1sk }),
       },
-      auditItem(
-        input.campaign,
-        input.at,
-        'measure-update',
-        { subject: input.subject, measure: input.id, ...summary(input) },
-        actor,
-      ),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new FollowUpStateError('not-found', '未找到这条整改措施');
-    }
-    throw error;
-  }
+    },
+    auditItem(
+      input.campaign,
+      input.at,
+      'measure-update',
+      { subject: input.subject, measure: input.id, ...summary(input) },
+      actor,
+    ),
+    () => new FollowUpStateError('not-found', '未找到这条整改措施'),
+  );
 }
 
 /** Measures of a campaign (or of one subject), oldest first. */

@@ -4,7 +4,7 @@
 // figures as current.
 import { randomBytes } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type Actor, auditedUpdate, auditItem } from './audit.ts';
+import { type Actor, auditedUpdateOrRefuse, auditItem } from './audit.ts';
 import type { CampaignRecord } from './campaigns.ts';
 import { type Db, queryAll } from './client.ts';
 import { FollowUpStateError } from './errors.ts';
@@ -165,21 +165,15 @@ export async function withdrawPublication(
   at: string,
   actor: Actor,
 ): Promise<void> {
-  try {
-    await auditedUpdate(
-      db,
-      {
-        Key: publicationKey(campaign, slug),
-        UpdateExpression: 'SET withdrawnAt = :at, withdrawnBy = :by',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
-        ExpressionAttributeValues: { ':at': at, ':by': actor },
-      },
-      auditItem(campaign, at, 'withdraw', { publication: slug }, actor),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      throw new FollowUpStateError('withdrawn', '该公示不存在或已撤回');
-    }
-    throw error;
-  }
+  await auditedUpdateOrRefuse(
+    db,
+    {
+      Key: publicationKey(campaign, slug),
+      UpdateExpression: 'SET withdrawnAt = :at, withdrawnBy = :by',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+      ExpressionAttributeValues: { ':at': at, ':by': actor },
+    },
+    auditItem(campaign, at, 'withdraw', { publication: slug }, actor),
+    () => new FollowUpStateError('withdrawn', '该公示不存在或已撤回'),
+  );
 }

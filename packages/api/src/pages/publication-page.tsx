@@ -8,6 +8,7 @@ import {
   MEASURE_STATUS_LABELS,
   PROBLEM_TYPE_LABELS,
   type Results,
+  type SubjectResult,
 } from '@pingyi/domain';
 import {
   formatTime,
@@ -53,6 +54,14 @@ function PeriodLine({ publication, zone }: { publication: Publication; zone: str
   );
 }
 
+/** A subject's name with its title and unit: the first line of its card on a phone. */
+const NameCell = ({ subject: s }: { subject: SubjectResult }) => (
+  <td class="name">
+    {s.name}
+    {s.title || s.unit ? <span class="note">（{[s.title, s.unit].filter(Boolean).join('，')}）</span> : null}
+  </td>
+);
+
 function RatesTable({ campaign, results, kind }: { campaign: Campaign; results: Results; kind: string }) {
   const neutral = hasNeutral(campaign, kind);
   const span = neutral ? 4 : 3;
@@ -72,12 +81,7 @@ function RatesTable({ campaign, results, kind }: { campaign: Campaign; results: 
       <tbody>
         {publicRows(results, kind).map(({ subject: s, rank, publishable }) => (
           <tr>
-            <td class="name">
-              {s.name}
-              {s.title || s.unit ? (
-                <span class="note">（{[s.title, s.unit].filter(Boolean).join('，')}）</span>
-              ) : null}
-            </td>
+            <NameCell subject={s} />
             <td class="num" data-label="排名">
               {rank ?? '—'}
             </td>
@@ -126,12 +130,7 @@ function VerdictTable({ campaign, results, kind }: { campaign: Campaign; results
       <tbody>
         {publicRows(results, kind).map(({ subject: s, publishable }) => (
           <tr>
-            <td class="name">
-              {s.name}
-              {s.title || s.unit ? (
-                <span class="note">（{[s.title, s.unit].filter(Boolean).join('，')}）</span>
-              ) : null}
-            </td>
+            <NameCell subject={s} />
             <td class="num" data-label="有效票">
               {s.overall.valid}
             </td>
