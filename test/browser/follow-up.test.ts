@@ -132,7 +132,12 @@ describe('publication, receipts and feedback in the browser', () => {
 
   it('the 公示 page reads on a 390×844 phone: cards, no sideways scrolling, suppression, no comments', async () => {
     const page = await onPhone();
-    await page.goto(local(publicUrl));
+    const response = await page.goto(local(publicUrl));
+    // one request, compressed, no script, font or image: small on a weak signal
+    expect(response?.headers()['content-encoding']).toBe('gzip');
+    const { responseBodySize } = (await response?.request().sizes()) ?? { responseBodySize: Infinity };
+    expect(responseBodySize).toBeLessThan(12 * 1024);
+    expect(await page.locator('script, link[rel=stylesheet], img').count()).toBe(0);
     expect(await page.locator('h1').first().textContent()).toBe('评议结果公示');
     expect(await scrollsSideways(page)).toBe(false);
     // each subject is a card on the phone, its figures labelled

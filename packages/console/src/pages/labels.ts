@@ -1,6 +1,6 @@
 // Words the console shows for stored values: roles, statuses, channels, audit actions, and times in the county's zone.
 import type { Actor, AuditEntry, Role } from '@pingyi/data';
-import type { CampaignStatus } from '@pingyi/domain';
+import { type CampaignStatus, MEASURE_STATUS_LABELS } from '@pingyi/domain';
 import { formatTime as formatReportTime } from '@pingyi/reports/columns';
 
 export const roleLabels: Record<Role, string> = {
@@ -102,6 +102,13 @@ const detailNames: Record<string, string> = {
   status: '进展',
 };
 
+/** Stored words of the follow-up entries (measure status, what a 公示 shows), as the office says them. */
+const valueLabels: Record<string, string> = {
+  ...MEASURE_STATUS_LABELS,
+  rates: '满意率等比率',
+  verdicts: '仅评议结论',
+};
+
 function show(value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.join('、') : '无';
   if (typeof value === 'boolean') return value ? '是' : '否';
@@ -116,6 +123,7 @@ function show(value: unknown): string {
       .join('；');
   }
   if (typeof value === 'string' && value in statusLabels) return statusLabels[value as CampaignStatus];
+  if (typeof value === 'string' && value in valueLabels) return valueLabels[value] ?? value;
   if (typeof value === 'string' && value in roleLabels) return roleLabels[value as Role];
   return String(value);
 }
