@@ -363,4 +363,42 @@ describe('feedback links (反馈) and rectification (整改)', () => {
     expect((await audit('feedback-revoke')).length).toBe(1);
     expect((await audit('feedback-link')).length).toBe(2);
   });
+
+  it("a measure of another subject cannot be reached through a subject's link", async () => {
+    const issued = await admin.submit(page('/publication'), page('/feedback-links'), {
+      subject: 'org-school',
+      days: '30',
+    });
+    const school = new RegExp(`/f/(${id}\\.[A-Za-z0-9_-]{32})`).exec(issued.text)?.[1] ?? '';
+    const answer = await stack.call(
+      'POST',
+      `/f/${school}/measures/${measureId}`,
+      new URLSearchParams({
+        description: '改写别人的措施',
+        problem: 'item:overall',
+        owner: '某人',
+        deadline: '2026-12-31',
+        status: 'done',
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('未找到这条整改措施');
+    expect((await admin.get(page('/measures'))).text).not.toContain('改写别人的措施');
+  });
+});
+
+describe('a reopened campaign', () => {
+  it('stops its publications and feedback links: their figures are no longer the record', async () => {
+    const reopened = await stack.organizer('POST', `/api/campaigns/${id}/reopen`, {
+      reason: '部分村组停电未能参评，经领导小组研究决定重新开放',
+    });
+    expect(reopened.status).toBe(200);
+    const shown = await stack.call('GET', `/g/${made.plain}`);
+    expect(shown.status).toBe(410);
+    expect(shown.text).toContain('公示已失效');
+    const issued = await admin.get(page('/publication'));
+    expect(issued.text).toContain('评议结束后才能发布公示和签发反馈链接');
+    expect(issued.text).toContain('已失效（活动重新开放）');
+  });
 });

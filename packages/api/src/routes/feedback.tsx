@@ -5,6 +5,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   addMeasure,
   type FeedbackLink,
+  FollowUpStateError,
   feedbackLinkState,
   findFeedbackLink,
   getCampaign,
@@ -223,11 +224,13 @@ export function feedbackRoutes(deps: AppDeps) {
       const nonce = typeof body.nonce === 'string' && MEASURE_ID.test(body.nonce) ? body.nonce : undefined;
       await addMeasure(deps.db, { ...parsed.input, ...target, ...(nonce ? { id: nonce } : {}) }, actor);
     } else {
-      const own = await listMeasures(deps.db, opened.link.campaign, opened.link.subject);
-      if (!own.some((m) => m.id === measure)) {
-        return render(c, opened.link, opened, { errors: ['未找到这条整改措施'] }, 400);
+      try {
+        // the subject is part of the measure's key: another subject's measure is simply not found
+        await updateMeasure(deps.db, { ...parsed.input, ...target, id: measure }, actor);
+      } catch (error) {
+        if (!(error instanceof FollowUpStateError)) throw error;
+        return render(c, opened.link, opened, { errors: [error.message] }, 400);
       }
-      await updateMeasure(deps.db, { ...parsed.input, ...target, id: measure }, actor);
     }
     // the page itself, not a redirect: the add form's nonce makes a reload's repost harmless
     return render(c, opened.link, opened, { saved: true }, 200);
