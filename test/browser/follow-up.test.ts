@@ -6,11 +6,11 @@
 import { createAccountWithLink } from '@pingyi/console';
 import { SYSTEM_ACTOR } from '@pingyi/data';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { expectNoAxeViolations } from './axe.ts';
-import { launchChromium, phone, serveApp } from './harness.ts';
+import { launchChromium, OFFICE, PHONE, serveApp, watchedPage } from './harness.ts';
 
 // The callbacks given to page.evaluate run in the browser; the project compiles without the DOM library.
 // biome-ignore lint/suspicious/noExplicitAny: browser globals, typed only where they run
@@ -18,13 +18,11 @@ declare const document: any;
 // biome-ignore lint/suspicious/noExplicitAny: as above
 declare function getComputedStyle(element: unknown, pseudo?: string): any;
 
-const OFFICE = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN', deviceScaleFactor: 1 };
 const shots = process.env.CONSOLE_SCREENSHOTS;
 
 let stack: TestStack;
 let server: Awaited<ReturnType<typeof serveApp>>;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 const problems: string[] = [];
 const receipts: string[] = [];
 let id = '';
@@ -61,31 +59,14 @@ beforeAll(async () => {
   await stack.exportsSettled();
 }, 90_000);
 afterAll(async () => {
-  for (const context of contexts) await context.close();
   await browser?.close();
   await server?.close();
   await stack?.stop();
 });
 
-async function newPage(options: Parameters<Browser['newContext']>[0] = OFFICE): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return page;
-}
-const onPhone = async () => {
-  const context = await phone(browser);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  return page;
-};
+/** Pages that record every error the browser reports (a CSP violation, a failed script) in `problems`. */
+const newPage = (options: BrowserContextOptions = OFFICE) => watchedPage(browser, problems, options);
+const onPhone = () => newPage(PHONE);
 const local = (url: string) => `${server.origin}${new URL(url).pathname}${new URL(url).search}`;
 /** Nothing wider than the screen: no sideways scrolling on a phone. */
 const scrollsSideways = (page: Page) =>

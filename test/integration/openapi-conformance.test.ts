@@ -329,6 +329,12 @@ describe('the public pages after the vote answer as documented', () => {
     await call('POST', update, { ...fields(), via: elsewhere }); // 403
     await call('POST', `/f/${unknown}/measures/${stored?.id}`, { ...fields(), via: here }); // 404
     await call('POST', `/f/${revoked.token}/measures/${stored?.id}`, { ...fields(), via: here }); // 410
+    // the audit entries of these changes name the link as their actor, as the document says
+    const { json: entries } = await call('GET', `/api/campaigns/${id}/audit`);
+    expect(entries.map((e: { actor?: unknown }) => e.actor)).toContainEqual({
+      type: 'feedback',
+      subject: 'org-edu',
+    });
   });
 });
 

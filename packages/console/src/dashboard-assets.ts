@@ -48,8 +48,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .flag{color:#a11212;font-weight:700}
 .kinds{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}
 .chart{width:100%;height:auto;display:block;margin-top:.5rem}
+.pace .chart{max-width:56rem}
 #live[data-stale] .state::after{content:"（连接中断，显示上次数据）"}
-.exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem}
+.exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem;background:#fff;padding:.2rem .5rem;border-radius:4px}
 `;
 
 export const projectorStylesCspHash = `'sha256-${createHash('sha256').update(projectorStyles, 'utf8').digest('base64')}'`;
