@@ -171,6 +171,7 @@ describe('publication, receipts and feedback in the browser', () => {
     await page.getByLabel(/输入提交成功时显示的回执码/).fill((receipts[4] ?? '').toLowerCase());
     await page.getByRole('button', { name: '查询' }).click();
     expect(await page.getByRole('status').textContent()).toContain('您的评议表已计入统计');
+    expect(await page.locator('.receipts mark').textContent()).toBe(receipts[4]);
     expect(await scrollsSideways(page)).toBe(false);
     await expectNoAxeViolations(page);
     if (shots) await page.screenshot({ path: `${shots}/receipts-phone.png` });

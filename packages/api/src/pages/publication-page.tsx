@@ -320,7 +320,7 @@ export function ReceiptsPage(props: {
         </p>
         <ul class="receipts" aria-label="回执清单">
           {props.receipts.map((r) => (
-            <li>{r}</li>
+            <li>{r === wanted ? <mark>{r}</mark> : r}</li>
           ))}
         </ul>
       </main>
