@@ -98,7 +98,7 @@ describe('publication, receipts and feedback in the browser', () => {
     await office.getByLabel(/同时公布计入统计的评议回执清单/).check();
     await office.getByRole('button', { name: '发布公示', exact: true }).click();
     await office.getByRole('status').filter({ hasText: '公示已发布' }).waitFor();
-    publicUrl = (await office.locator('a.link-box').first().textContent()) ?? '';
+    publicUrl = (await office.locator('a.url').first().textContent()) ?? '';
     expect(publicUrl).toMatch(/\/g\/[0-9a-f]{8}-/);
 
     await office

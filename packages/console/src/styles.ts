@@ -42,6 +42,7 @@ button.danger{background:#a11212;border-color:#a11212}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center;margin-top:1rem}
 .inline{display:inline}
 .nowrap{white-space:nowrap}
+a.url{word-break:break-all;font-family:ui-monospace,monospace;font-size:.9rem}
 label.check{font-weight:400;margin:.35rem 0}
 fieldset{border:1px solid #d6d9de;border-radius:4px;margin:.75rem 0;padding:.5rem 1rem}
 legend{font-weight:600}

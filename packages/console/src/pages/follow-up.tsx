@@ -153,7 +153,7 @@ export function PublicationConsolePage(props: PublicationPageProps) {
                 {props.publications.map(({ publication: p, state, url }) => (
                   <tr>
                     <td>
-                      <a class="link-box" href={url}>
+                      <a class="url" href={url}>
                         {url}
                       </a>
                     </td>
