@@ -27,6 +27,8 @@ import { sourceAddress } from './rate-limit.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { codeRoutes } from './routes/codes.ts';
+import { feedbackRoutes } from './routes/feedback.tsx';
+import { publicationRoutes } from './routes/publications.tsx';
 import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { zodIssues } from './voting.ts';
@@ -70,6 +72,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', resultRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
+  // after the vote: the public 公示 pages and each subject's private feedback link
+  app.route('/', publicationRoutes(deps));
+  app.route('/', feedbackRoutes(deps));
   // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
   // with the signed-in account as the actor.
   app.route(

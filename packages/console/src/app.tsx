@@ -5,6 +5,7 @@ import {
   AccountNotFoundError,
   CampaignNotFoundError,
   CampaignStatusError,
+  FollowUpStateError,
   LinkInvalidError,
 } from '@pingyi/data';
 import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
@@ -24,6 +25,7 @@ import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { editorRoutes } from './routes/editor.tsx';
+import { followUpRoutes } from './routes/follow-up.tsx';
 import { ledgerRoutes } from './routes/ledger.tsx';
 import { printRoutes } from './routes/print.tsx';
 import { reportRoutes } from './routes/reports.tsx';
@@ -57,6 +59,8 @@ function pageOf(error: unknown): { status: number; title: string; message: strin
     };
   if (error instanceof AccountExistsError)
     return { status: 409, title: '账号已存在', message: `用户名“${error.account}”已被使用，请换一个` };
+  if (error instanceof FollowUpStateError)
+    return { status: 409, title: '操作未完成', message: error.message };
   if (error instanceof AccountNotFoundError) return { status: 404, title: '未找到', message: '没有这个账号' };
   if (error instanceof LinkInvalidError)
     return {
@@ -119,6 +123,7 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', dashboardRoutes(deps));
   app.route('/', subjectRoutes(deps));
   app.route('/', editorRoutes(deps));
+  app.route('/', followUpRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

@@ -30,7 +30,7 @@ th{background:#eef0f3;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .table-scroll{overflow-x:auto}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input[type=text],input[type=password],input[type=number],input[type=datetime-local],select,textarea{font:inherit;padding:.5rem .6rem;border:1px solid #8a9099;border-radius:4px;width:100%;max-width:28rem;background:#fff}
+input[type=text],input[type=password],input[type=number],input[type=datetime-local],input[type=date],select,textarea{font:inherit;padding:.5rem .6rem;border:1px solid #8a9099;border-radius:4px;width:100%;max-width:28rem;background:#fff}
 input[type=file]{font:inherit}
 .hint{color:#4a5059;font-size:.9rem;margin:.25rem 0}
 .error-text{color:#a11212;font-weight:600}
@@ -41,6 +41,11 @@ fieldset:disabled input,fieldset:disabled select,fieldset:disabled textarea{back
 button.danger{background:#a11212;border-color:#a11212}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center;margin-top:1rem}
 .inline{display:inline}
+.nowrap{white-space:nowrap}
+a.url{word-break:break-all;font-family:ui-monospace,monospace;font-size:.9rem}
+label.check{font-weight:400;margin:.35rem 0}
+fieldset{border:1px solid #d6d9de;border-radius:4px;margin:.75rem 0;padding:.5rem 1rem}
+legend{font-weight:600}
 .inline-form{display:flex;gap:.5rem;align-items:flex-end;flex-wrap:wrap}
 .inline-form label{margin:0 0 .25rem}
 .inline-form input,.inline-form select{width:auto}

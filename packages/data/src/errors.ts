@@ -73,3 +73,20 @@ export class UnsettledAggregatesError extends Error {
     super(`aggregates of ${campaignId} did not settle into a consistent cut (${ahead.length} item(s) ahead)`);
   }
 }
+
+/** A publication, feedback link or measure that does not exist, or a change its state does not allow. */
+export class FollowUpStateError extends Error {
+  override readonly name = 'FollowUpStateError';
+  constructor(
+    readonly reason:
+      | 'not-closed'
+      | 'no-closing-report'
+      | 'receipts-mismatch'
+      | 'not-found'
+      | 'withdrawn'
+      | 'revoked',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -24,6 +24,12 @@
 // |17 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
 // |18 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
 // |19 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
+// |20 | a publication (公示) by its public id <campaign>-<slug> | GetItem | pk = C#<campaign>           sk = PUBLICATION#<slug>    |
+// |21 | publications of a campaign                          | Query     | pk = C#<campaign>           sk begins_with PUBLICATION# |
+// |22 | a feedback link (反馈) by the digest of its token    | GetItem   | pk = C#<campaign>           sk = FEEDBACK#<sha256(token)> (TTL) |
+// |23 | feedback links of a campaign                        | Query     | pk = C#<campaign>           sk begins_with FEEDBACK#   |
+// |24 | rectification measures (整改) of a campaign, by subject | Query  | pk = C#<campaign>           sk begins_with MEASURE#[<subject>#] |
+// |25 | measures not done, county-wide, by deadline (overdue) | Query GSI | campaignsByCreation: gsi1pk = MEASURES, gsi1sk = <deadline>#<campaign>#<subject>#<id> |
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -34,6 +40,9 @@
 // docs/threat-model.md says who can learn what. Quota counters hold a count per (window, keyed digest of a
 // network source) and nothing about any ballot; each accepted open-channel ballot writes one, within the campaign's
 // partition (the API's throttle keeps that far below a key's 1,000 writes/s).
+// Publications, feedback links and measures sit in their campaign's partition; a feedback link's token is
+// `<campaign>.<secret>`, so the link finds its partition, and only the token's digest is stored. A measure is in the
+// shared index only while it is not done, so the overdue list is one query however many campaigns there are.
 // Console items (accounts, sessions, links, throttles) hold no ballot data; tokens are stored only as digests, and
 // items that only matter for a while carry the table's TTL attribute. Every audit entry also sits in the shared
 // index under AUDIT, so the county admin reads one log across campaigns and accounts.
@@ -50,6 +59,10 @@ export const FINAL_PREFIX = 'FINAL#';
 export const COMMENT_PREFIX = 'CM#';
 export const FREE_TEXT_PREFIX = 'FT#';
 export const RECEIPT_PREFIX = 'RC#';
+export const PUBLICATION_PREFIX = 'PUBLICATION#';
+export const FEEDBACK_PREFIX = 'FEEDBACK#';
+export const MEASURE_PREFIX = 'MEASURE#';
+export const OPEN_MEASURES_PK = 'MEASURES';
 export const ACCOUNTS_PK = 'ACCOUNTS';
 export const AUDIT_INDEX_PK = 'AUDIT';
 export const COUNTY_PK = 'COUNTY';
@@ -235,3 +248,32 @@ export const parseQuotaKey = (sk: string) => {
   const at = sk.lastIndexOf('#');
   return { windowStart: sk.slice(0, at), source: sk.slice(at + 1) };
 };
+
+/** A publication (公示) of a campaign's closing results; its public id is `<campaign>-<slug>`. */
+export const publicationKey = (campaign: string, slug: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${PUBLICATION_PREFIX}${slug}`,
+});
+export const publicationsOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: PUBLICATION_PREFIX });
+
+/** A feedback link (反馈) of one subject, found by the digest of its token (the token itself is never stored). */
+export const feedbackLinkKey = (campaign: string, tokenDigest: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${FEEDBACK_PREFIX}${tokenDigest}`,
+});
+export const feedbackLinksOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: FEEDBACK_PREFIX });
+
+/** A rectification measure (整改措施) of one subject. */
+export const measureKey = (campaign: string, subject: string, id: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${MEASURE_PREFIX}${subject}#${id}`,
+});
+export const measuresOf = (campaign: string, subject?: string) => ({
+  pk: `C#${campaign}`,
+  skPrefix: subject === undefined ? MEASURE_PREFIX : `${MEASURE_PREFIX}${subject}#`,
+});
+/** Where a measure that is not done sits in the shared index: sorted by deadline, county-wide. */
+export const openMeasureListing = (campaign: string, subject: string, id: string, deadline: string) => ({
+  gsi1pk: OPEN_MEASURES_PK,
+  gsi1sk: `${deadline}#${campaign}#${subject}#${id}`,
+});

@@ -1,16 +1,9 @@
 // The 公示 page: a self-contained printable HTML notice of what may be published. No comments, no free texts,
 // no rule consequences, and no rates for a subject with fewer valid ballots than the campaign's minimum.
 import type { Verification } from '@pingyi/data';
-import { type Campaign, type Results, rankScores, type SubjectResult } from '@pingyi/domain';
+import type { Campaign, Results, SubjectResult } from '@pingyi/domain';
 import * as echarts from 'echarts';
-import {
-  formatTime,
-  hasNeutral,
-  percentText,
-  rankedSubjects,
-  scoreText,
-  verificationText,
-} from './columns.ts';
+import { formatTime, hasNeutral, percentText, publicRows, scoreText, verificationText } from './columns.ts';
 
 // Single quotes: ECharts writes the family into a double-quoted style attribute, where a double quote ends it and
 // leaves an SVG that is not XML (an image of it never draws).
@@ -89,23 +82,16 @@ export function renderNotice(campaign: Campaign, results: Results, verification?
   const asOf = formatTime(results.asOf, campaign.timezone);
   const sections = campaign.subjectKinds.map((kind) => {
     const neutral = hasNeutral(campaign, kind.id);
-    const subjects = rankedSubjects(results, kind.id);
-    const publishable = subjects.filter((s) => !s.belowMinimum && s.overall.positiveRate !== null);
-    // Ranks among what is published: a hidden subject must not leave a gap that hints at its place.
-    const publicRanks = new Map(
-      rankScores(publishable.map((s) => s.overall.weightedScore)).map((rank, i) => [
-        publishable[i]?.id,
-        rank,
-      ]),
-    );
-    const rows = subjects
+    const kindRows = publicRows(results, kind.id);
+    const rows = kindRows
       .map(
-        (s) =>
-          `<tr><td class="num">${publicRanks.get(s.id) ?? '—'}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
+        ({ subject: s, rank }) =>
+          `<tr><td class="num">${rank ?? '—'}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
             [s.title, s.unit].filter(Boolean).join('，'),
           )}</td><td class="num">${s.overall.valid}</td>${rateCells(campaign, s, neutral)}</tr>`,
       )
       .join('');
+    const publishable = kindRows.filter((r) => r.publishable).map((r) => r.subject);
     const chart =
       publishable.length > 0
         ? `<figure>${rateChart(

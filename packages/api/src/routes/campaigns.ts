@@ -208,6 +208,8 @@ const audit = createRoute({
               z.object({ type: z.literal('service') }),
               z.object({ type: z.literal('system') }),
               z.object({ type: z.literal('client'), digest: z.string() }),
+              // the holder of a subject's feedback link (反馈链接), who keeps its rectification measures
+              z.object({ type: z.literal('feedback'), subject: z.string() }),
             ])
             .optional()
             .openapi({

@@ -74,20 +74,29 @@ function answer(
   return { ...computed, ...extra };
 }
 
+/**
+ * The record of a closed campaign: its results from the verified tally of its last closing, or undefined while the
+ * campaign is not closed or its closing report is not made yet. Publications and feedback links show only this.
+ */
+export async function readClosingResults(
+  db: Db,
+  record: CampaignRecord,
+): Promise<(ResultsAnswer & { verification: Verification }) | undefined> {
+  if (record.status !== 'closed') return undefined;
+  const final = await readFinalTally(db, record.id, record.closedAt ?? record.updatedAt);
+  if (!final) return undefined;
+  const { verification } = final;
+  return {
+    ...answer(record, final.tally, verification.verifiedAt, { final: true, settled: true, verification }),
+    verification,
+  };
+}
+
 /** The results of a campaign as one consistent count (what the API, the console and the dashboard show). */
 export async function readResults(db: Db, id: string, now: Date): Promise<ResultsAnswer> {
   const record = await requireCampaign(db, id);
-  if (record.status === 'closed') {
-    const final = await readFinalTally(db, id, record.closedAt ?? record.updatedAt);
-    if (final) {
-      const { verification } = final;
-      return answer(record, final.tally, verification.verifiedAt, {
-        final: true,
-        settled: true,
-        verification,
-      });
-    }
-  }
+  const closing = await readClosingResults(db, record);
+  if (closing) return closing;
   const key = `${db.tableName}\u0000${id}`;
   const cut = await readConsistentCut(db, id);
   if (cut.settled) {

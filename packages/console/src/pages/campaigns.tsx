@@ -207,7 +207,9 @@ export type Tab =
   | 'ledger'
   | 'dashboard'
   | 'audit'
-  | 'share';
+  | 'share'
+  | 'publication'
+  | 'measures';
 
 export function CampaignFrame(props: {
   signedIn: SignedIn;
@@ -249,6 +251,8 @@ export function CampaignFrame(props: {
         {tab('reports', '报告', '/reports')}
         {props.access === 'run' ? tab('ledger', '评议码台账', '/ledger') : null}
         {tab('dashboard', '实时大屏', '/dashboard')}
+        {props.access === 'run' ? tab('publication', '公示与反馈', '/publication') : null}
+        {tab('measures', '整改落实', '/measures')}
         {props.access === 'run' ? tab('audit', '操作记录', '/audit') : null}
         {props.access === 'run' ? tab('share', '共享', '/share') : null}
       </nav>
