@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { consoleApp } from '@pingyi/console';
-import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
+import { API_REQUEST_TIMEOUT_MS, commitPaperBatch } from '@pingyi/data';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
@@ -91,6 +91,8 @@ export function createApp(deps: AppDeps) {
           csp: evaluatorCsp,
         };
       },
+      commitPaperBatch: (record, batch, actor) =>
+        commitPaperBatch(deps.db, record, batch, deps.codeSecret, deps.now(), actor),
       ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
     }),
   );

@@ -6,6 +6,7 @@ import {
   CampaignNotFoundError,
   CampaignStatusError,
   LinkInvalidError,
+  PaperBatchError,
 } from '@pingyi/data';
 import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime';
@@ -25,6 +26,7 @@ import { campaignRoutes } from './routes/campaigns.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { editorRoutes } from './routes/editor.tsx';
 import { ledgerRoutes } from './routes/ledger.tsx';
+import { paperRefusals, paperRoutes } from './routes/paper.tsx';
 import { printRoutes } from './routes/print.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { subjectRoutes } from './routes/subjects.tsx';
@@ -55,6 +57,10 @@ function pageOf(error: unknown): { status: number; title: string; message: strin
       title: '操作未完成',
       message: '评议活动的状态不允许此操作，请刷新页面查看当前状态',
     };
+  if (error instanceof PaperBatchError) {
+    const refusal = paperRefusals[error.reason];
+    return { status: refusal.status, title: '书面评议', message: refusal.message };
+  }
   if (error instanceof AccountExistsError)
     return { status: 409, title: '账号已存在', message: `用户名“${error.account}”已被使用，请换一个` };
   if (error instanceof AccountNotFoundError) return { status: 404, title: '未找到', message: '没有这个账号' };
@@ -116,6 +122,7 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', reportRoutes(deps));
   app.route('/', printRoutes(deps));
   app.route('/', ledgerRoutes(deps));
+  app.route('/', paperRoutes(deps));
   app.route('/', dashboardRoutes(deps));
   app.route('/', subjectRoutes(deps));
   app.route('/', editorRoutes(deps));

@@ -72,6 +72,19 @@ label.check{font-weight:400}
 fieldset{border:1px solid #d6d9de;border-radius:4px}
 .qr-small svg{width:7rem;height:7rem;display:block}
 .open-link{display:flex;gap:.75rem;align-items:flex-start}
+.paper-top{display:flex;gap:1.5rem;align-items:flex-end;margin-bottom:.5rem}
+.paper-top #serial{width:8rem;font-size:1.25rem}
+.paper-top .hint{max-width:none}
+.paper-grid{display:flex;flex-direction:column;gap:.35rem}
+.paper-subject{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:flex-end;padding:.3rem .6rem;margin:0;background:#fff}
+.paper-subject legend{font-weight:700;padding:0 .25rem}
+.pf{display:inline-flex;flex-direction:column;align-items:flex-start;min-width:6.5rem;max-width:11rem}
+.pf label{margin:0;font-weight:400;font-size:.85rem;line-height:1.25}
+.pf.overall label{font-weight:700}
+.pf input.key{font:inherit;font-size:1.2rem;width:2.5rem;text-align:center;padding:.15rem;border:1px solid #8a9099;border-radius:4px}
+.pf input[aria-invalid=true],#serial[aria-invalid=true]{border:2px solid #a11212}
+.pf output{font-size:.85rem;color:#0d6b2f;min-height:1.2em}
+.mismatch h3{color:#a11212}
 @media (min-width:1900px){html{font-size:20px}}
 @media print{.bar,.tabs,.actions,form{display:none}}
 `;

@@ -73,3 +73,25 @@ export class UnsettledAggregatesError extends Error {
     super(`aggregates of ${campaignId} did not settle into a consistent cut (${ahead.length} item(s) ahead)`);
   }
 }
+
+/** A paper batch (书面评议) refusing a step; the console says each reason in Chinese. */
+export class PaperBatchError extends Error {
+  override readonly name = 'PaperBatchError';
+  constructor(
+    readonly reason:
+      | 'not-found'
+      | 'group'
+      | 'not-open'
+      | 'serial'
+      | 'void'
+      | 'same-person'
+      | 'not-yours'
+      | 'pass-done'
+      | 'empty'
+      | 'not-ready'
+      | 'unresolved'
+      | 'committed',
+  ) {
+    super(`paper batch refused: ${reason}`);
+  }
+}

@@ -10,6 +10,7 @@ export * from './closing.ts';
 export * from './comments.ts';
 export * from './errors.ts';
 export * from './keys.ts';
+export * from './paper.ts';
 export * from './quotas.ts';
 export * from './recount.ts';
 export * from './reports.ts';

@@ -24,6 +24,14 @@
 // |17 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
 // |18 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
 // |19 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
+// |20 | a paper batch (书面评议) and its two passes' state  | GetItem   | pk = C#<campaign>           sk = PAPER#<batch>         |
+// |21 | paper batches of a campaign                         | Query     | pk = C#<campaign>           sk begins_with PAPER#      |
+// |22 | one pass's staged entries of a batch, by serial     | Query     | pk = PE#<campaign>#<batch>  sk begins_with <pass>#     |
+//
+// Staged paper entries (pass 1, pass 2, resolutions) tie answers to a printed serial and to the clerk who typed
+// them while the batch waits for its second entry; they are deleted when the batch is committed, and the ballots it
+// casts (through the same castBallot as online ones) carry neither time nor clerk. They never enter the stream's
+// counted inserts (pk starts with PE#, sk is no BALLOT).
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -53,6 +61,8 @@ export const RECEIPT_PREFIX = 'RC#';
 export const ACCOUNTS_PK = 'ACCOUNTS';
 export const AUDIT_INDEX_PK = 'AUDIT';
 export const COUNTY_PK = 'COUNTY';
+export const PAPER_PREFIX = 'PAPER#';
+export const PAPER_ENTRY_PREFIX = 'PE#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -230,3 +240,22 @@ export const parseQuotaKey = (sk: string) => {
   const at = sk.lastIndexOf('#');
   return { windowStart: sk.slice(0, at), source: sk.slice(at + 1) };
 };
+
+/** A paper batch (书面评议): its group, its two passes (who, done), its commit. */
+export const paperBatchKey = (campaign: string, batch: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${PAPER_PREFIX}${batch}`,
+});
+export const paperBatchesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: PAPER_PREFIX });
+
+/** The passes of a batch: the first entry, the blind second entry, and the resolution of a mismatch. */
+export type PaperPass = '1' | '2' | 'R';
+
+/** One staged entry of a batch; serials sort as numbers within a pass. */
+export const paperEntryKey = (campaign: string, batch: string, pass: PaperPass, serial: number) => ({
+  pk: `${PAPER_ENTRY_PREFIX}${campaign}#${batch}`,
+  sk: `${pass}#${String(serial).padStart(7, '0')}`,
+});
+export const paperEntriesOf = (campaign: string, batch: string) => ({
+  pk: `${PAPER_ENTRY_PREFIX}${campaign}#${batch}`,
+});

@@ -205,6 +205,7 @@ export type Tab =
   | 'subjects'
   | 'reports'
   | 'ledger'
+  | 'paper'
   | 'dashboard'
   | 'audit'
   | 'share';
@@ -248,6 +249,7 @@ export function CampaignFrame(props: {
         {props.access === 'run' ? tab('subjects', '评议对象', '/subjects') : null}
         {tab('reports', '报告', '/reports')}
         {props.access === 'run' ? tab('ledger', '评议码台账', '/ledger') : null}
+        {props.access === 'run' ? tab('paper', '书面评议', '/paper') : null}
         {tab('dashboard', '实时大屏', '/dashboard')}
         {props.access === 'run' ? tab('audit', '操作记录', '/audit') : null}
         {props.access === 'run' ? tab('share', '共享', '/share') : null}
