@@ -58,9 +58,11 @@ async function signedInPage(name: string): Promise<Page> {
 }
 
 const campaign = Campaign.parse(exampleCampaign);
-const fields = paperFields(campaign, campaign.groups.find((g) => g.id === 'party') ?? campaign.groups[0]!);
+const party = campaign.groups.find((g) => g.id === 'party');
+if (!party) throw new Error('the example has a party group');
+const fields = paperFields(campaign, party);
 const focused = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
-const valueOf = (page: Page, id: string): Promise<string> =>
+const fieldValue = (page: Page, id: string): Promise<string> =>
   page.evaluate((i: string) => document.getElementById(i)?.value ?? '', id);
 
 /** Types one slip from the keyboard: serial, Enter, then one key per field (overall `overall`, items 0). */
@@ -101,14 +103,14 @@ describe('paper entry form (keyboard only)', () => {
     await clerk.keyboard.press('Enter');
     expect(await focused(clerk)).toBe('k1');
     await clerk.keyboard.press('9');
-    expect(await valueOf(clerk, 'k1')).toBe('');
+    expect(await fieldValue(clerk, 'k1')).toBe('');
     expect(await clerk.getAttribute('#k1', 'aria-invalid')).toBe('true');
     expect(await focused(clerk)).toBe('k1');
     // 0 is refused on an overall question (it must be answered) but leaves an item blank
     await clerk.keyboard.press('0');
-    expect(await valueOf(clerk, 'k1')).toBe('');
+    expect(await fieldValue(clerk, 'k1')).toBe('');
     await clerk.keyboard.press('1');
-    expect(await valueOf(clerk, 'k1')).toBe('1');
+    expect(await fieldValue(clerk, 'k1')).toBe('1');
     expect(await clerk.locator('#k1-shown').textContent()).toBe(fields[0]?.options[0]?.label);
     expect(await focused(clerk)).toBe('k2');
     await clerk.keyboard.press('0');
@@ -116,12 +118,12 @@ describe('paper entry form (keyboard only)', () => {
     // Backspace on an empty field goes back and clears the one before; on a filled one it clears it
     await clerk.keyboard.press('Backspace');
     expect(await focused(clerk)).toBe('k2');
-    expect(await valueOf(clerk, 'k2')).toBe('');
+    expect(await fieldValue(clerk, 'k2')).toBe('');
     await clerk.keyboard.press('2');
-    expect(await valueOf(clerk, 'k2')).toBe('2');
+    expect(await fieldValue(clerk, 'k2')).toBe('2');
     await clerk.keyboard.press('Backspace');
     expect(await focused(clerk)).toBe('k2');
-    expect(await valueOf(clerk, 'k2')).toBe('');
+    expect(await fieldValue(clerk, 'k2')).toBe('');
     // Enter with required answers missing goes to the first missing one instead of saving
     await clerk.keyboard.press('Enter');
     const firstMissing = fields.findIndex((f, i) => i > 0 && f.required) + 1;
