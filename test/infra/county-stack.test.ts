@@ -442,7 +442,7 @@ describe('secrets and grants', () => {
     }
   });
 
-  it('lets the aggregator only update items, and the api read report files but not write them', () => {
+  it("lets the aggregator only update items, and the api read report files (and delete a rehearsal's) but not write them", () => {
     const statementsOf = (hint: string) => {
       const fn = propsOf(t, 'AWS::Lambda::Function', fnId(t, hint));
       const role = (fn.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
@@ -459,6 +459,7 @@ describe('secrets and grants', () => {
     const apiActions = statementsOf('HTTP API').flatMap((s) => [s.Action].flat());
     expect(apiActions).toContain('s3:GetObject');
     expect(apiActions).not.toContain('s3:PutObject');
+    expect(apiActions).toContain('s3:DeleteObject');
     expect(apiActions).toContain('secretsmanager:GetSecretValue');
     for (const hint of ['sums ballot', 'writes XLSX']) {
       expect(

@@ -7,6 +7,7 @@ import {
   CampaignStatusError,
   LinkInvalidError,
   PaperBatchError,
+  RehearsalWipeError,
 } from '@pingyi/data';
 import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime';
@@ -56,6 +57,17 @@ function pageOf(error: unknown): { status: number; title: string; message: strin
       status: 409,
       title: '操作未完成',
       message: '评议活动的状态不允许此操作，请刷新页面查看当前状态',
+    };
+  if (error instanceof RehearsalWipeError)
+    return {
+      status: 409,
+      title: '不能清除',
+      message:
+        error.reason === 'formal'
+          ? '这是正式评议活动，它的评议数据任何时候都不能清除。只有以“试运行”开始的活动才能清除试运行数据。'
+          : error.reason === 'not-closed'
+            ? '试运行还在进行：请先结束评议，待结束时的报告生成后再清除。'
+            : '结束时的报告正在生成（逐票复核），请稍后再清除。',
     };
   if (error instanceof PaperBatchError) {
     const refusal = paperRefusals[error.reason];

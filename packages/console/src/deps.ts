@@ -1,5 +1,5 @@
 // What the console needs from outside, injected by the app that mounts it (and by tests).
-import type { Actor, CampaignRecord, Db, PaperBatch } from '@pingyi/data';
+import type { Actor, CampaignRecord, Db, PaperBatch, WipeSummary } from '@pingyi/data';
 import type { Campaign } from '@pingyi/domain';
 import type { Context } from 'hono';
 import type { ScryptParams } from './passwords.ts';
@@ -32,6 +32,10 @@ export interface ConsoleDeps {
     batch: PaperBatch,
     actor: Actor,
   ) => Promise<NonNullable<PaperBatch['result']>>;
+  /**
+   * Wipes a closed rehearsal (data's wipeRehearsal) with the report store, which the console itself does not hold.
+   */
+  wipeRehearsal: (campaign: string, actor: Actor) => Promise<WipeSummary>;
   /** scrypt cost of new password hashes; stored with each hash, so it can be raised later */
   scrypt?: ScryptParams;
 }

@@ -46,6 +46,9 @@ button:disabled{background:#d6d9de;border-color:#8a9099;color:#1b1b1b;cursor:not
 .status{display:inline-block;padding:.1rem .6rem;border-radius:999px;font-size:.9rem;font-weight:600;border:1px solid}
 .status.draft{color:#4a5059;border-color:#8a9099}
 .status.open{color:#0d6b2f;border-color:#0d6b2f;background:#eaf6ee}
+.status.rehearsal{color:#7a4b00;border-color:#7a4b00;background:#fff4d6;margin-left:.35rem}
+.rehearsal-mark{margin:0 0 .5rem;padding:.3rem .8rem;border:2px solid #8a4b00;background:#fff4d6;color:#3d2600;font-weight:700}
+.notice.rehearsal{border-color:#b36b00;background:#fff4d6;font-weight:600}
 .status.closed{color:#6b3a0d;border-color:#6b3a0d;background:#f8efe6}
 .notice{padding:.75rem 1rem;border-left:5px solid #0b4f8a;background:#e9f1f9;margin-bottom:1rem}
 .notice.bad{border-color:#a11212;background:#fbeaea}

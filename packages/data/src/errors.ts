@@ -95,3 +95,14 @@ export class PaperBatchError extends Error {
     super(`paper batch refused: ${reason}`);
   }
 }
+
+/** A rehearsal wipe refused: the campaign is formal, still open, or its closing report is not made yet. */
+export class RehearsalWipeError extends Error {
+  override readonly name = 'RehearsalWipeError';
+  constructor(
+    readonly campaignId: string,
+    readonly reason: 'formal' | 'not-closed' | 'closing',
+  ) {
+    super(`campaign ${campaignId} cannot be wiped: ${reason}`);
+  }
+}

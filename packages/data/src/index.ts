@@ -13,6 +13,7 @@ export * from './keys.ts';
 export * from './paper.ts';
 export * from './quotas.ts';
 export * from './recount.ts';
+export * from './rehearsal.ts';
 export * from './reports.ts';
 export * from './sessions.ts';
 export * from './table.ts';

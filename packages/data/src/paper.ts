@@ -3,12 +3,12 @@
 // staged entries deleted.
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { comparePaperEntries, type PaperRatings, type PaperRow } from '@pingyi/domain';
 import { type Actor, auditedUpdate, auditItem } from './audit.ts';
 import { castBallot } from './ballots.ts';
 import type { CampaignRecord } from './campaigns.ts';
-import { type Db, queryAll } from './client.ts';
+import { type Db, deleteKeys, queryAll } from './client.ts';
 import { PaperBatchError } from './errors.ts';
 import {
   codeBallot,
@@ -436,18 +436,4 @@ export async function deleteStagedEntries(db: Db, batch: Pick<PaperBatch, 'campa
     db,
     items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) })),
   );
-}
-
-/** Deletes items by key, 25 per request, sending again whatever DynamoDB leaves unprocessed. */
-export async function deleteKeys(db: Db, keys: { pk: string; sk: string }[]): Promise<void> {
-  for (let at = 0; at < keys.length; at += 25) {
-    let requests = keys.slice(at, at + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      const answer = await db.client.send(
-        new BatchWriteCommand({ RequestItems: { [db.tableName]: requests } }),
-      );
-      requests = (answer.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
-    }
-  }
 }

@@ -2,7 +2,14 @@
 import { randomInt } from 'node:crypto';
 import type { Campaign, CastBallot, Results } from '@pingyi/domain';
 import { kindOf, neutralizeHidden, questionsOf, subjectsFor } from '@pingyi/domain';
-import { flagText, overallOptions, percentText, rankedSubjects, scoreText } from './columns.ts';
+import {
+  flagText,
+  overallOptions,
+  percentText,
+  REHEARSAL_MARK,
+  rankedSubjects,
+  scoreText,
+} from './columns.ts';
 
 export const BOM = '\uFEFF';
 
@@ -42,7 +49,9 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
     '结果运用提示',
     '意见建议条数',
   ];
-  let out = BOM + csvLine(header);
+  // a rehearsal's every row says it is test data, so no row copied out of the file can pass for a result
+  const mark = results.rehearsal ? [REHEARSAL_MARK] : [];
+  let out = BOM + csvLine([...(results.rehearsal ? ['数据性质'] : []), ...header]);
   for (const kind of campaign.subjectKinds) {
     const options = overallOptions(campaign, kind.id);
     for (const s of rankedSubjects(results, kind.id)) {
@@ -51,6 +60,7 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
         return option ? (s.overall.counts[option.id] ?? 0) : '';
       });
       out += csvLine([
+        ...mark,
         kind.label,
         s.rank ?? '',
         s.id,

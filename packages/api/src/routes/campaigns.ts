@@ -81,7 +81,18 @@ const statusRoute = (to: 'open' | 'close') =>
       to === 'open'
         ? '开始评议（草稿 → 进行中；还需当前时间在评议时间内）'
         : '结束评议（结束是最终的：只有县级管理员说明理由才能重新开放）',
-    request: { params: CampaignParams },
+    request:
+      to === 'open'
+        ? {
+            params: CampaignParams,
+            query: z.object({
+              rehearsal: z.string().optional().openapi({
+                description:
+                  '`true`: open as a rehearsal (试运行): its ballots are marked as test data everywhere and are wiped before the formal opening',
+              }),
+            }),
+          }
+        : { params: CampaignParams },
     responses: {
       200: json(CampaignDetail, 'the campaign with its new status'),
       ...organizerErrors,
@@ -215,7 +226,8 @@ export function campaignRoutes(deps: AppDeps) {
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
   app.openapi(statusRoute('open'), async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c));
+    const rehearsal = new URL(c.req.url).searchParams.get('rehearsal') === 'true';
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c), { rehearsal });
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
   });

@@ -55,6 +55,7 @@ function answer(
     asOf,
     tally,
     issued: record.issued,
+    rehearsal: record.rehearsal === true,
   });
   return { ...computed, ...extra };
 }
