@@ -1,14 +1,15 @@
 // The paper entry form (书面评议) in Chromium at 1366×768, driven by the keyboard only: the serial, Enter, one key
 // per answer with the next field following, a key the scale lacks refused, Backspace clearing and going back, Enter
 // saving; a second account's blind pass, the mismatch side by side, its resolution and the commit. axe on every page.
-// With CONSOLE_SCREENSHOTS=<dir> it writes the README's screenshots (paper-entry, paper-mismatch).
+// A rehearsal's ballot page (phone) and campaign page (office) say it is a test, and pass axe.
+// With CONSOLE_SCREENSHOTS=<dir> it writes the README's screenshots (paper-entry, paper-mismatch, rehearsal-*).
 import { Campaign, paperFields } from '@pingyi/domain';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountWithPassword, PASSWORDS } from '../support/console.ts';
 import { exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
 import { expectNoAxeViolations } from './axe.ts';
-import { launchChromium, serveApp } from './harness.ts';
+import { launchChromium, phone, serveApp, WECHAT_UA } from './harness.ts';
 
 // page.evaluate callbacks run in the browser; the project compiles without the DOM library
 // biome-ignore lint/suspicious/noExplicitAny: a browser global
@@ -168,6 +169,30 @@ describe('paper entry form (keyboard only)', () => {
     await checker.waitForURL(/done=committed/);
     await expect(checker.locator('#paper-result').textContent()).resolves.toContain('已计入的序号：1、2');
     await expectNoAxeViolations(checker);
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a rehearsal as a test on the evaluator's phone and on the campaign page", async () => {
+    const created = await stack.organizer('POST', '/api/campaigns', exampleCampaign);
+    const id = created.json.id as string;
+    expect((await stack.organizer('POST', `/api/campaigns/${id}/open?rehearsal=true`)).status).toBe(200);
+    const codes = await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'party', count: 1 });
+    const context = await phone(browser, { userAgent: WECHAT_UA });
+    contexts.push(context);
+    const voter = await context.newPage();
+    await voter.goto(`${server.origin}/b/${codes.json.codes[0].token}`);
+    const banner = voter.locator('#rehearsal');
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.textContent()).toContain('试运行（测试）');
+    await expectNoAxeViolations(voter);
+    if (shots) await voter.screenshot({ path: `${shots}/rehearsal-ballot.png` });
+
+    const office = await signedInPage('admin');
+    await office.goto(`${server.origin}/console/campaigns/${id}`);
+    expect(await office.locator('#rehearsal-notice').isVisible()).toBe(true);
+    expect(await office.locator('.status.rehearsal').textContent()).toBe('试运行');
+    await expectNoAxeViolations(office);
+    if (shots) await office.screenshot({ path: `${shots}/rehearsal-campaign.png` });
     expect(problems).toEqual([]);
   });
 });
