@@ -118,7 +118,7 @@ describe('rehearsal (试运行)', () => {
     expect((await org.get(`${page}/dashboard/projector`)).text).toContain('id="rehearsal-mark"');
 
     // every report file says it: the workbook, the CSV, the 公示 page, and their names
-    expect((await stack.organizer('POST', `/api/campaigns/${id}/reports`, {})).status).toBe(202);
+    expect((await stack.organizer('POST', `/api/campaigns/${id}/reports`, { raw: true })).status).toBe(202);
     await stack.exportsSettled();
     const [report] = await listReports(stack.db, id);
     for (const file of report?.files ?? []) expect(file.name.startsWith('试运行-')).toBe(true);
@@ -127,6 +127,16 @@ describe('rehearsal (试运行)', () => {
     expect(csv.startsWith('\uFEFF数据性质,')).toBe(true);
     const rows = csv.trim().split('\r\n');
     for (const row of rows.slice(1)) expect(row.startsWith(REHEARSAL_MARK)).toBe(true);
+    for (const format of ['raw-csv', 'texts-csv']) {
+      const lines = (await fileText(fileOf(format)))
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      expect(lines[0]?.startsWith('数据性质,'), format).toBe(true);
+      expect(lines.length, format).toBeGreaterThan(1);
+      for (const line of lines.slice(1)) expect(line.startsWith(REHEARSAL_MARK), format).toBe(true);
+    }
     expect((await fileText(fileOf('html'))).toString('utf8')).toContain(
       `<p class="rehearsal" id="rehearsal">${REHEARSAL_MARK}</p>`,
     );

@@ -237,11 +237,11 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
         request,
         `${prefix}/ballots.csv`,
         `${base}-原始评议数据-${stamp}.csv`,
-        rawBallotCsv(campaign),
+        rawBallotCsv(campaign, record.rehearsal === true),
       ),
     );
     // free texts apart, shuffled: never on a ballot's row
-    const texts = freeTextsCsv(await listFreeTexts(db, record.id));
+    const texts = freeTextsCsv(await listFreeTexts(db, record.id), record.rehearsal === true);
     files.push(
       await putFile(store, `${prefix}/free-texts.csv`, Buffer.from(texts, 'utf8'), {
         format: 'texts-csv',
