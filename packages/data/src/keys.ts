@@ -11,7 +11,7 @@
 // | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(secret, campaign, ballot, submission, subject) |
 // | 6b| free texts (其他事项) of a campaign, for the export  | Query     | pk = FT#<campaign>          sk = HMAC(secret, …, side) |
 // | 6c| receipts issued (verifiable inclusion), per bucket  | Query ×31 | pk = RC#<campaign>#<first char> sk = <receipt>#<random> |
-// | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
+// | 7 | recount / raw export / rehearsal wipe: every ballot | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
 // | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
 // |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
