@@ -23,6 +23,13 @@ function passText(batch: PaperBatch, pass: '1' | '2', zone: string) {
   return p.done ? `${p.by} 已完成（${formatTime(p.done, zone)}）` : `${p.by} 录入中`;
 }
 
+const ErrorNotice = (props: { error?: string | undefined }) =>
+  props.error ? (
+    <p class="notice bad" role="alert">
+      {props.error}
+    </p>
+  ) : null;
+
 const serialList = (serials: number[]) => (serials.length ? serials.join('、') : '无');
 
 export function PaperBatchesPage(props: {
@@ -37,11 +44,7 @@ export function PaperBatchesPage(props: {
   const codeGroups = record.definition.groups.filter((g) => g.channel !== 'open');
   return (
     <CampaignFrame signedIn={props.signedIn} record={record} access="run" tab="paper" notice={props.notice}>
-      {props.error ? (
-        <p class="notice bad" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorNotice error={props.error} />
       <h2>书面评议（纸质评议表录入）</h2>
       <p class="hint">
         纸质评议表按批次录入：每批由两个不同的账号各录入一遍（第二遍看不到第一遍），系统逐张核对；两遍不一致的评议表在核对页并排显示，全部处理后本批才能计入。每张纸质评议表使用纸条上序号对应的评议码，与扫码投票相同：同一评议码无论先在网上还是在纸上使用，都只计一次。
@@ -143,11 +146,7 @@ export function PaperBatchPage(props: {
   };
   return (
     <CampaignFrame signedIn={props.signedIn} record={record} access="run" tab="paper" notice={props.notice}>
-      {props.error ? (
-        <p class="notice bad" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorNotice error={props.error} />
       <p class="flush">
         <a href={`/console/campaigns/${record.id}/paper`}>‹ 全部批次</a>
       </p>
