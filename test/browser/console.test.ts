@@ -51,7 +51,7 @@ async function office(): Promise<Page> {
 // biome-ignore lint/suspicious/noExplicitAny: a browser global
 declare const document: any;
 
-/** Form controls a screen reader could not name: no <label>, no aria-label (axe is not in the harness yet). */
+/** Form controls a screen reader could not name: no <label>, no aria-label (axe walks every page in console-accessibility.test.ts). */
 async function unlabelled(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

@@ -94,8 +94,11 @@ describe('voting end to end', () => {
       tally: tallyOf(expected),
       issued: { party: 12, staff: 9 },
     });
-    expect(results.json).toEqual({ ...JSON.parse(JSON.stringify(recount)), final: false, settled: true });
+    const { pace, ...counts } = results.json;
+    expect(counts).toEqual({ ...JSON.parse(JSON.stringify(recount)), final: false, settled: true });
     expect(results.json.ballots).toBe(28);
+    // ballots per minute, by the stream's clock (real time, not the test's): every ballot in some minute
+    expect((pace as { ballots: number }[]).reduce((n, p) => n + p.ballots, 0)).toBe(28);
     expect(results.json.turnout).toEqual({
       party: { ballots: 12, issued: 12 },
       staff: { ballots: 9, issued: 9 },

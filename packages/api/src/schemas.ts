@@ -151,6 +151,14 @@ export const ResultsBody = z
         'true when the counts are a consistent cut read now; false when the aggregates were mid-update for ' +
         'the whole read and this is the last consistent cut this server saw (asOf tells when)',
     }),
+    pace: z
+      .array(z.object({ minute: z.string(), ballots: z.number().int() }))
+      .optional()
+      .openapi({
+        description:
+          'live answers: ballots per minute (UTC `YYYY-MM-DDTHH:MM`, by when the table recorded them), oldest ' +
+          'first, minutes with ballots only, at most the latest 1,440; read in the same cut as the counts',
+      }),
     verification: z
       .object({
         ballots: z.number().int(),

@@ -49,6 +49,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .flag{color:#a11212;font-weight:700}
 .kinds{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}
 .chart{width:100%;height:auto;display:block;margin-top:.5rem}
+.pace .chart{max-width:56rem}
 #live[data-stale] .state::after{content:"（连接中断，显示上次数据）"}
 .exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem}
 `;

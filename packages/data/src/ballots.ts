@@ -6,7 +6,7 @@ import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   addBallot,
@@ -424,4 +424,28 @@ export async function listReceipts(db: Db, campaign: string): Promise<string[]> 
     for (const item of items) receipts.push(String(item.sk).split('#')[0] ?? '');
   }
   return receipts.sort();
+}
+
+/**
+ * Whether any ballot of a campaign is stored, exactly and now: every ballot writes its receipt in the same
+ * transaction, so one strongly consistent read of each receipt partition answers without waiting for the
+ * aggregates (which follow the stream, seconds behind). For rules that must not race a first ballot.
+ */
+export async function hasBallots(db: Db, campaign: string): Promise<boolean> {
+  const found = await Promise.all(
+    receiptPartitions(campaign).map(async (pk) => {
+      const { Count } = await db.client.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          Limit: 1,
+          Select: 'COUNT',
+        }),
+      );
+      return (Count ?? 0) > 0;
+    }),
+  );
+  return found.includes(true);
 }

@@ -84,14 +84,16 @@ export const aggregatesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPref
 
 /**
  * The aggregate items of a campaign (access pattern 4): one per campaign (the commit record, see aggregates.ts), per
- * subject × group, per subject's comments, per free text.
+ * subject × group, per subject's comments, per free text, per hour in which ballots arrived (a count per minute).
  */
 export type AggregateScope =
   | { type: 'campaign' }
   | { type: 'subject'; subject: string; group: string }
   /** comments on a subject: counted from the comment items, which carry no group */
   | { type: 'comments'; subject: string }
-  | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string };
+  | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string }
+  /** ballots per minute of one UTC hour (`YYYY-MM-DDTHH`), by the stream record's time: the dashboard's pace */
+  | { type: 'pace'; hour: string };
 
 export function aggregateKey(campaign: string, scope: AggregateScope) {
   const pk = `C#${campaign}`;
@@ -104,6 +106,8 @@ export function aggregateKey(campaign: string, scope: AggregateScope) {
       return { pk, sk: `${AGGREGATE_PREFIX}K#${scope.subject}` };
     case 'other':
       return { pk, sk: `${AGGREGATE_PREFIX}T#${scope.side}#${scope.digest}` };
+    case 'pace':
+      return { pk, sk: `${AGGREGATE_PREFIX}P#${scope.hour}` };
   }
 }
 
@@ -113,6 +117,7 @@ export function parseAggregateKey(sk: string): AggregateScope | undefined {
   if (parts[0] === 'S' && parts[1] && parts[2])
     return { type: 'subject', subject: parts[1], group: parts[2] };
   if (parts[0] === 'K' && parts[1]) return { type: 'comments', subject: parts[1] };
+  if (parts[0] === 'P' && parts[1]) return { type: 'pace', hour: parts[1] };
   if (parts[0] === 'T' && (parts[1] === 'otherBest' || parts[1] === 'otherWorst') && parts[2]) {
     return { type: 'other', side: parts[1], digest: parts[2] };
   }

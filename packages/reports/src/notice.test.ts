@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Campaign, type CastBallot, computeResults, tallyOf } from '@pingyi/domain';
+import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { renderNotice } from './notice.ts';
+import { paceChart, rateChart, renderNotice } from './notice.ts';
 
 const campaign = Campaign.parse(
   JSON.parse(
@@ -47,5 +48,22 @@ describe('公示 page', () => {
     expect(html).not.toContain('不该公开的自填');
     expect(html).not.toContain('诫勉谈话');
     expect(html).not.toMatch(/<script|<link/);
+  });
+});
+
+describe('the charts', () => {
+  // An SVG that is not well-formed XML draws nothing as an <img> (the console's board shows its charts that way).
+  it('are well-formed SVG documents, CJK labels and font list included', () => {
+    const rate = rateChart('基层党组织满意率', [{ name: '县教育局党委', rate: 0.875 }]);
+    const pace = paceChart('每分钟投票（09:00–09:29）', [
+      { label: '09:00', ballots: 3 },
+      { label: '09:01', ballots: 0 },
+    ]);
+    for (const svg of [rate, pace]) {
+      expect(XMLValidator.validate(svg)).toBe(true);
+      expect(svg).toContain('Noto Sans CJK SC');
+    }
+    expect(rate).toContain('县教育局党委');
+    expect(pace).toContain('09:00');
   });
 });

@@ -13,7 +13,9 @@ import {
   verificationText,
 } from './columns.ts';
 
-const FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif';
+// Single quotes: ECharts writes the family into a double-quoted style attribute, where a double quote ends it and
+// leaves an SVG that is not XML (an image of it never draws).
+const FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif";
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -45,6 +47,25 @@ export function rateChart(title: string, rows: { name: string; rate: number }[])
         label: { show: true, position: 'right', formatter: '{c}%' },
         barMaxWidth: 20,
       },
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** Ballots per minute as vertical bars (the console's live board), rendered to an inline SVG string. */
+export function paceChart(title: string, rows: { label: string; ballots: number }[]): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 680, height: 220 });
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: FONT },
+    title: { text: title, left: 'center', textStyle: { fontSize: 14, fontFamily: FONT } },
+    grid: { left: 50, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { interval: 4 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { type: 'bar', data: rows.map((r) => r.ballots), itemStyle: { color: '#1d4f91' }, barMaxWidth: 16 },
     ],
   });
   const svg = chart.renderToSVGString();

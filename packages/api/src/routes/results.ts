@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   type CampaignRecord,
   type Db,
+  type Pace,
   readConsistentCut,
   readFinalTally,
   requireCampaign,
@@ -29,7 +30,21 @@ const results = createRoute({
   },
 });
 
-export type ResultsAnswer = Results & { final: boolean; settled: boolean; verification?: Verification };
+export type ResultsAnswer = Results & {
+  final: boolean;
+  settled: boolean;
+  verification?: Verification;
+  pace?: { minute: string; ballots: number }[];
+};
+
+/** The most minutes a live answer lists: a day of voting at the dashboard's resolution. */
+const PACE_MINUTES = 1440;
+
+const paceOf = (pace: Pace) =>
+  Object.entries(pace)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .slice(-PACE_MINUTES)
+    .map(([minute, ballots]) => ({ minute, ballots }));
 
 /**
  * The last consistent live answer per campaign in this process: shown (with `settled: false` and its own asOf)
@@ -46,7 +61,7 @@ function answer(
   record: CampaignRecord,
   tally: Tally,
   asOf: string,
-  extra: Pick<ResultsAnswer, 'final' | 'settled' | 'verification'>,
+  extra: Pick<ResultsAnswer, 'final' | 'settled' | 'verification' | 'pace'>,
 ): ResultsAnswer {
   const computed = computeResults({
     campaignId: record.id,
@@ -77,7 +92,11 @@ export async function readResults(db: Db, id: string, now: Date): Promise<Result
   const key = `${db.tableName}\u0000${id}`;
   const cut = await readConsistentCut(db, id);
   if (cut.settled) {
-    const live = answer(record, cut.tally, now.toISOString(), { final: false, settled: true });
+    const live = answer(record, cut.tally, now.toISOString(), {
+      final: false,
+      settled: true,
+      pace: paceOf(cut.pace),
+    });
     remember(key, live);
     return live;
   }

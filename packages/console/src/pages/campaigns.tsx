@@ -276,6 +276,8 @@ export type ResultsAnswer = Results & {
   final?: boolean;
   settled?: boolean;
   verification?: { ballots: number; live: number | null; differences: number | null; agreed: boolean };
+  /** live answers: ballots per minute (UTC minute), oldest first */
+  pace?: { minute: string; ballots: number }[];
 };
 
 function CountNote(props: { results: ResultsAnswer }) {

@@ -28,7 +28,7 @@ import {
   WipeConfirmPage,
 } from '../pages/campaigns.tsx';
 import { documentOf } from '../pages/layout.tsx';
-import { qrSvgs } from '../qr.ts';
+import { slipsOf } from '../qr.ts';
 import {
   actorOf,
   type ConsoleEnv,
@@ -253,10 +253,8 @@ export function campaignRoutes(deps: ConsoleDeps) {
       `/api/campaigns/${record.id}/codes`,
       { group, count },
     );
-    const svgs = await qrSvgs(codes.map((code) => code.url));
-    const withQr = codes.map((code, i) => ({ ...code, svg: svgs[i] ?? '' }));
     return c.html(
-      documentOf(<IssuedCodesPage signedIn={s} record={record} group={group} codes={withQr} />),
+      documentOf(<IssuedCodesPage signedIn={s} record={record} group={group} codes={await slipsOf(codes)} />),
       201,
     );
   });
