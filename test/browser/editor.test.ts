@@ -121,14 +121,31 @@ describe('campaign setup in the console', () => {
     expect(await org.locator('#subject-counts').textContent()).toContain('共 6 个');
     if (shots) await org.screenshot({ path: `${shots}/editor-import-preview.png`, fullPage: false });
 
-    // fixed: all 500 come in, in the file's order
+    // fixed: all 500 come in, in the file's order; while the server checks, the page says so (held here until seen)
     await org.getByLabel(/评议对象名单/).setInputFiles({
       name: '党员名单.xlsx',
       mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       buffer: await memberList(),
     });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await org.route(`**/console/campaigns/${id}/subjects`, async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
     await org.getByRole('button', { name: '检查并导入', exact: true }).click();
+    const progress = org.locator('#import-progress');
+    await progress.waitFor({ state: 'visible' });
+    expect(await progress.textContent()).toMatch(/正在上传文件… \d+%|正在逐行检查并导入/);
+    expect(await org.getByRole('button', { name: '检查并导入', exact: true }).isDisabled()).toBe(true);
+    if (shots) await org.screenshot({ path: `${shots}/editor-import-progress.png`, fullPage: false });
+    release();
+    await org.locator('#import-done').waitFor();
+    await org.unroute(`**/console/campaigns/${id}/subjects`);
     expect(await org.locator('#import-done').textContent()).toContain('导入 500 个评议对象');
+    expect(new URL(org.url()).search).toContain('imported=500');
     expect(await org.locator('#subject-counts').textContent()).toContain(
       '共 500 个：基层党组织 0 个，党员 500 个，干部 0 个',
     );

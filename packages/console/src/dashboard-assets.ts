@@ -51,7 +51,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .chart{width:100%;height:auto;display:block;margin-top:.5rem}
 .pace .chart{max-width:56rem}
 #live[data-stale] .state::after{content:"（连接中断，显示上次数据）"}
-.exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem}
+.exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem;background:#fff;padding:.2rem .5rem;border-radius:4px}
 `;
 
 export const projectorStylesCspHash = `'sha256-${createHash('sha256').update(projectorStyles, 'utf8').digest('base64')}'`;

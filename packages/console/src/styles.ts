@@ -36,6 +36,8 @@ input[type=file]{font:inherit}
 .error-text{color:#a11212;font-weight:600}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.55rem 1.1rem;border-radius:4px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer;text-decoration:none;min-height:2.75rem}
 button.secondary,.button.secondary{background:#fff;color:#0b4f8a}
+button:disabled{background:#5c6670;border-color:#5c6670;cursor:progress}
+fieldset:disabled input,fieldset:disabled select,fieldset:disabled textarea{background:#eceef1;color:#333;border-style:dashed;cursor:not-allowed}
 button.danger{background:#a11212;border-color:#a11212}
 button:disabled{background:#d6d9de;border-color:#8a9099;color:#1b1b1b;cursor:not-allowed}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center;margin-top:1rem}

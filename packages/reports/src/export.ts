@@ -14,6 +14,7 @@ import {
   listComments,
   listFreeTexts,
   listReports,
+  putClosingReport,
   putReport,
   type ReportFile,
   type ReportRecord,
@@ -258,9 +259,20 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
     files,
     ...(counted.verification ? { verification: counted.verification } : {}),
   };
-  await putReport(db, report);
+  if (!counted.newFinal) {
+    await putReport(db, report);
+    return { outcome: 'exported', report };
+  }
+  const listed = await putClosingReport(
+    db,
+    report,
+    counted.newFinal.closedAt,
+    request.clock?.() ?? request.now,
+  );
+  // A closing that a reopen overtook is no record: its report is listed as superseded, and no final tally is kept.
+  if (listed.superseded) return { outcome: 'exported', report: listed };
   // Listed first, final second: a results answer that says `final` always has its report to download.
-  if (counted.newFinal && counted.verification) {
+  if (counted.verification) {
     await storeFinalTally(db, record.id, {
       reportId: id,
       closedAt: counted.newFinal.closedAt,

@@ -208,8 +208,26 @@ const audit = createRoute({
   request: { params: CampaignParams },
   responses: {
     200: json(
-      z.array(z.object({ at: z.string(), action: z.string(), detail: z.record(z.string(), z.unknown()) })),
-      'entries',
+      z.array(
+        z.object({
+          at: z.string(),
+          action: z.string(),
+          detail: z.record(z.string(), z.unknown()),
+          actor: z
+            .discriminatedUnion('type', [
+              z.object({ type: z.literal('account'), name: z.string() }),
+              z.object({ type: z.literal('service') }),
+              z.object({ type: z.literal('system') }),
+              z.object({ type: z.literal('client'), digest: z.string() }),
+            ])
+            .optional()
+            .openapi({
+              description: 'who made the change; absent on entries written before actors were recorded',
+            }),
+          campaign: z.string().optional(),
+        }),
+      ),
+      'entries, oldest first, each with its actor',
     ),
     ...organizerErrors,
     404: errorResponse('no such campaign'),
