@@ -39,7 +39,7 @@ button.secondary,.button.secondary{background:#fff;color:#0b4f8a}
 button:disabled{background:#5c6670;border-color:#5c6670;cursor:progress}
 fieldset:disabled input,fieldset:disabled select,fieldset:disabled textarea{background:#eceef1;color:#333;border-style:dashed;cursor:not-allowed}
 button.danger{background:#a11212;border-color:#a11212}
-button:disabled{background:#d6d9de;border-color:#8a9099;color:#1b1b1b;cursor:not-allowed}
+button.danger:disabled{background:#5c6670;border-color:#5c6670;cursor:not-allowed}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center;margin-top:1rem}
 .inline{display:inline}
 .inline-form{display:flex;gap:.5rem;align-items:flex-end;flex-wrap:wrap}
