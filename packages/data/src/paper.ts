@@ -138,6 +138,7 @@ export async function savePaperEntry(
   entry: { pass: '1' | '2'; serial: number; ratings: PaperRatings },
   actor: Actor,
 ): Promise<void> {
+  if (record.status !== 'open') throw new PaperBatchError('not-open');
   checkSerial(record, batch.group, entry.serial);
   const me = nameOf(actor);
   const other = entry.pass === '1' ? '2' : '1';
