@@ -3,18 +3,15 @@
 // The pages' behaviour is tested in console/qr/editor.test.ts; this file only walks them with axe.
 import { createAccountWithLink } from '@pingyi/console';
 import { SYSTEM_ACTOR, shareCampaign } from '@pingyi/data';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { expectNoAxeViolations } from './axe.ts';
-import { launchChromium, serveApp } from './harness.ts';
-
-const OFFICE = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN' };
+import { launchChromium, serveApp, watchedPage } from './harness.ts';
 
 let stack: TestStack;
 let server: Awaited<ReturnType<typeof serveApp>>;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
@@ -23,23 +20,12 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => {
-  for (const context of contexts) await context.close();
   await browser?.close();
   await server?.close();
   await stack?.stop();
 });
 
-async function office(): Promise<Page> {
-  const context = await browser.newContext({ ...OFFICE, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return page;
-}
+const office = () => watchedPage(browser, problems);
 
 /** An account of `role`, signed in through its set-up link; the set-up page itself is checked on the way. */
 async function signedIn(name: string, role: 'admin' | 'organizer'): Promise<Page> {

@@ -7,13 +7,14 @@ import { createAccountWithLink } from '@pingyi/console';
 import { SYSTEM_ACTOR } from '@pingyi/data';
 import jsQR from 'jsqr';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { launchChromium, phone, rateAll, serveApp } from './harness.ts';
+import { launchChromium, OFFICE, phone, rateAll, serveApp, watchedPage } from './harness.ts';
 
-const OFFICE = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN', deviceScaleFactor: 2 };
+/** Sharper pixels for decoding the printed QR codes. */
+const SHARP = { ...OFFICE, deviceScaleFactor: 2 };
 const shots = process.env.CONSOLE_SCREENSHOTS;
 
 let stack: TestStack;
@@ -34,17 +35,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function newPage(options = OFFICE): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return page;
-}
+const newPage = (options: BrowserContextOptions = SHARP) => watchedPage(browser, problems, options);
 
 // page.waitForFunction callbacks run in the browser; the project compiles without the DOM library
 // biome-ignore lint/suspicious/noExplicitAny: a browser global
@@ -102,7 +93,7 @@ describe('QR codes on paper and the live dashboard', () => {
     await office.emulateMedia({ media: 'screen' });
 
     // 2. The projector view is up; one decoded link votes on a phone; the wall shows it without a reload.
-    const wall = await newPage({ ...OFFICE, deviceScaleFactor: 1 });
+    const wall = await newPage(OFFICE);
     await wall.context().addCookies(await office.context().cookies());
     await wall.goto(`${base}/dashboard/projector`);
     expect(await wall.locator('#ballots').textContent()).toBe('0');

@@ -97,6 +97,20 @@ function records(campaign: string, from: number, to: number, seq = (n: number) =
   return out;
 }
 
+/** A document client that lets `writes` requests through and fails every one after them. */
+function failingAfter(writes: number) {
+  const flaky = createDocumentClient(config);
+  let allowed = writes;
+  flaky.middlewareStack.add(
+    (next) => async (args) => {
+      if (allowed-- <= 0) throw new Error('injected failure after partial writes');
+      return next(args);
+    },
+    { step: 'initialize', name: 'failAfterSomeWrites' },
+  );
+  return flaky;
+}
+
 /** Where a reported failure resumes: the entry that holds that record. */
 const entryOf = (batch: { records: DynamoDBRecord[] }[], sequenceNumber: string | undefined) =>
   batch.findIndex((b) => b.records.some((r) => r.dynamodb?.SequenceNumber === sequenceNumber));
@@ -123,15 +137,7 @@ describe('aggregation under redelivery', () => {
   it('resumes a batch that failed after writing half its updates without double counting', async () => {
     const campaign = 'aaaa0002';
     // A client that lets the first few UpdateItems through and then fails: the handler dies mid-batch.
-    const flaky = createDocumentClient(config);
-    let allowed = 3;
-    flaky.middlewareStack.add(
-      (next) => async (args) => {
-        if (allowed-- <= 0) throw new Error('injected failure after partial writes');
-        return next(args);
-      },
-      { step: 'initialize', name: 'failAfterSomeWrites' },
-    );
+    const flaky = failingAfter(3);
     const batch = records(campaign, 1, 30);
     const failed = await createAggregateHandler({ client: flaky, tableName: db.tableName })(
       event('shard-9', batch),
@@ -148,15 +154,7 @@ describe('aggregation under redelivery', () => {
 
   it('counts ballots per minute of the stream’s time exactly once, through redelivery and a half-failed batch', async () => {
     const campaign = 'aaaa0007';
-    const flaky = createDocumentClient(config);
-    let allowed = 2;
-    flaky.middlewareStack.add(
-      (next) => async (args) => {
-        if (allowed-- <= 0) throw new Error('injected failure after partial writes');
-        return next(args);
-      },
-      { step: 'initialize', name: 'failAfterSomeWrites' },
-    );
+    const flaky = failingAfter(2);
     // ballots 1–20, every 10 s from 02:00:10 UTC: 5 in minute 02:00, 6 in 02:01, 6 in 02:02, 3 in 02:03
     const batch = records(campaign, 1, 20);
     const failed = await createAggregateHandler({ client: flaky, tableName: db.tableName })(
