@@ -4,24 +4,22 @@
 // A rehearsal's ballot page (phone) and campaign page (office) say it is a test, and pass axe.
 // With CONSOLE_SCREENSHOTS=<dir> it writes the README's screenshots (paper-entry, paper-mismatch, rehearsal-*).
 import { Campaign, paperFields } from '@pingyi/domain';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountWithPassword, PASSWORDS } from '../support/console.ts';
 import { exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
 import { expectNoAxeViolations } from './axe.ts';
-import { launchChromium, phone, serveApp, WECHAT_UA } from './harness.ts';
+import { launchChromium, PHONE, serveApp, WECHAT_UA, watchedPage } from './harness.ts';
 
 // page.evaluate callbacks run in the browser; the project compiles without the DOM library
 // biome-ignore lint/suspicious/noExplicitAny: a browser global
 declare const document: any;
 
-const OFFICE = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN', deviceScaleFactor: 1 };
 const shots = process.env.CONSOLE_SCREENSHOTS;
 
 let stack: TestStack;
 let server: Awaited<ReturnType<typeof serveApp>>;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
@@ -32,7 +30,6 @@ beforeAll(async () => {
   await accountWithPassword(stack, 'other', 'admin');
 });
 afterAll(async () => {
-  for (const context of contexts) await context.close();
   await browser?.close();
   await server?.close();
   await stack?.stop();
@@ -40,14 +37,7 @@ afterAll(async () => {
 
 /** A signed-in office page: the sign-in form too is filled from the keyboard. */
 async function signedInPage(name: string): Promise<Page> {
-  const context = await browser.newContext(OFFICE);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
-      problems.push(m.text());
-  });
+  const page = await watchedPage(browser, problems);
   await page.goto(`${server.origin}/console/login`);
   await page.getByLabel('用户名').focus();
   await page.keyboard.type(name);
@@ -177,9 +167,7 @@ describe('paper entry form (keyboard only)', () => {
     const id = created.json.id as string;
     expect((await stack.organizer('POST', `/api/campaigns/${id}/open?rehearsal=true`)).status).toBe(200);
     const codes = await stack.organizer('POST', `/api/campaigns/${id}/codes`, { group: 'party', count: 1 });
-    const context = await phone(browser, { userAgent: WECHAT_UA });
-    contexts.push(context);
-    const voter = await context.newPage();
+    const voter = await watchedPage(browser, problems, { ...PHONE, userAgent: WECHAT_UA });
     await voter.goto(`${server.origin}/b/${codes.json.codes[0].token}`);
     const banner = voter.locator('#rehearsal');
     expect(await banner.isVisible()).toBe(true);

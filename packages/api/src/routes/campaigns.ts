@@ -81,18 +81,7 @@ const statusRoute = (to: 'open' | 'close') =>
       to === 'open'
         ? '开始评议（草稿 → 进行中；还需当前时间在评议时间内）'
         : '结束评议（结束是最终的：只有县级管理员说明理由才能重新开放）',
-    request:
-      to === 'open'
-        ? {
-            params: CampaignParams,
-            query: z.object({
-              rehearsal: z.string().optional().openapi({
-                description:
-                  '`true`: open as a rehearsal (试运行): its ballots are marked as test data everywhere and are wiped before the formal opening',
-              }),
-            }),
-          }
-        : { params: CampaignParams },
+    request: { params: CampaignParams },
     responses: {
       200: json(CampaignDetail, 'the campaign with its new status'),
       ...organizerErrors,
@@ -100,6 +89,20 @@ const statusRoute = (to: 'open' | 'close') =>
       409: errorResponse('the current status does not allow this change'),
     },
   });
+
+/** Opening may make the campaign a rehearsal (试运行). */
+const openRoute = createRoute({
+  ...statusRoute('open'),
+  request: {
+    params: CampaignParams,
+    query: z.object({
+      rehearsal: z.string().optional().openapi({
+        description:
+          '`true`: open as a rehearsal (试运行): its ballots are marked as test data everywhere and are wiped before the formal opening',
+      }),
+    }),
+  },
+});
 
 const ReopenBody = z
   .object({
@@ -242,9 +245,9 @@ export function campaignRoutes(deps: AppDeps) {
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
-  app.openapi(statusRoute('open'), async (c) => {
+  app.openapi(openRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const rehearsal = new URL(c.req.url).searchParams.get('rehearsal') === 'true';
+    const rehearsal = c.req.valid('query').rehearsal === 'true';
     const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c), { rehearsal });
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
