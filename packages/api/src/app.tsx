@@ -2,13 +2,15 @@
 import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { consoleApp } from '@pingyi/console';
-import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
+import { API_REQUEST_TIMEOUT_MS, commitPaperBatch, wipeRehearsal } from '@pingyi/data';
+import { deleteReportFiles } from '@pingyi/reports/wipe';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type ConsoleCall, organizerAuth } from './auth.ts';
+import { forgetCampaign } from './campaign-cache.ts';
 import type { AppDeps } from './deps.ts';
 import {
   ApiError,
@@ -96,6 +98,23 @@ export function createApp(deps: AppDeps) {
           csp: evaluatorCsp,
         };
       },
+      wipeRehearsal: async (id, actor) => {
+        const summary = await wipeRehearsal(
+          deps.db,
+          id,
+          async (keys) => {
+            if (keys.length === 0) return;
+            if (!deps.reports) throw new Error('report files to delete, but no report store');
+            await deleteReportFiles(deps.reports, keys);
+          },
+          deps.now(),
+          actor,
+        );
+        forgetCampaign(deps.db, id);
+        return summary;
+      },
+      commitPaperBatch: (record, batch, actor) =>
+        commitPaperBatch(deps.db, record, batch, deps.codeSecret, deps.now(), actor),
       ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
     }),
   );

@@ -39,6 +39,9 @@ export const CampaignDetail = z
     createdAt: z.string(),
     updatedAt: z.string(),
     issued: z.record(z.string(), z.number().int()),
+    rehearsal: z.literal(true).optional().openapi({
+      description: 'opened as a rehearsal (试运行): its ballots are test data until it is wiped',
+    }),
     definition: z.unknown().openapi({ description: 'the validated campaign definition (see Campaign)' }),
   })
   .openapi('CampaignDetail');
@@ -134,6 +137,10 @@ export const ResultsBody = z
       worst: z.array(z.object({ option: z.string(), count: z.number().int() })),
       otherBest: z.array(z.object({ text: z.string(), count: z.number().int() })),
       otherWorst: z.array(z.object({ text: z.string(), count: z.number().int() })),
+    }),
+    rehearsal: z.literal(true).optional().openapi({
+      description:
+        'present on a rehearsal (试运行): every ballot counted here is test data, wiped before the formal opening',
     }),
     final: z.boolean().openapi({
       description:

@@ -25,6 +25,7 @@ export const dashboardScriptIntegrity = `sha384-${createHash('sha384').update(da
 
 /** Large type for a projector across a meeting room: dark text on white, 1366×768 and up. */
 export const projectorStyles = `
+.rehearsal-mark{margin:0 0 .5rem;padding:.3rem .8rem;border:3px solid #8a4b00;background:#fff4d6;color:#3d2600;font-weight:700;font-size:1.2rem}
 *{box-sizing:border-box}
 html{font-size:20px}
 body{margin:0;font-family:"Noto Sans SC","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;line-height:1.4;color:#111;background:#fff}

@@ -354,6 +354,14 @@ export async function* ballotsOf(
   }
 }
 
+/** The keys of every stored ballot of a campaign: for wiping a rehearsal (rehearsal.ts). */
+export async function ballotKeysOf(db: Db, campaign: string): Promise<{ pk: string; sk: string }[]> {
+  const keys: { pk: string; sk: string }[] = [];
+  for await (const item of scanCampaign(db, ballotFilter(campaign), 0, 1))
+    keys.push({ pk: String(item.pk), sk: String(item.sk) });
+  return keys;
+}
+
 /**
  * Recounts a campaign from what was stored, with a parallel scan: its ballots, its comments and its free texts, each
  * counted from its own items. Rare and offline, never on the voting path.

@@ -11,7 +11,7 @@
 // | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(secret, campaign, ballot, submission, subject) |
 // | 6b| free texts (其他事项) of a campaign, for the export  | Query     | pk = FT#<campaign>          sk = HMAC(secret, …, side) |
 // | 6c| receipts issued (verifiable inclusion), per bucket  | Query ×31 | pk = RC#<campaign>#<first char> sk = <receipt>#<random> |
-// | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
+// | 7 | recount / raw export / rehearsal wipe: every ballot | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
 // | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
 // |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
@@ -30,6 +30,14 @@
 // |23 | feedback links of a campaign                        | Query     | pk = C#<campaign>           sk begins_with FEEDBACK#   |
 // |24 | rectification measures (整改) of a campaign, by subject | Query  | pk = C#<campaign>           sk begins_with MEASURE#[<subject>#] |
 // |25 | measures not done, county-wide, by deadline (overdue) | Query GSI | campaignsByCreation: gsi1pk = MEASURES, gsi1sk = <deadline>#<campaign>#<subject>#<id> |
+// |26 | a paper batch (书面评议) and its two passes' state  | GetItem   | pk = C#<campaign>           sk = PAPER#<batch>         |
+// |27 | paper batches of a campaign                         | Query     | pk = C#<campaign>           sk begins_with PAPER#      |
+// |28 | one pass's staged entries of a batch, by serial     | Query     | pk = PE#<campaign>#<batch>  sk begins_with <pass>#     |
+//
+// Staged paper entries (pass 1, pass 2, resolutions) tie answers to a printed serial and to the clerk who typed
+// them while the batch waits for its second entry; they are deleted when the batch is committed, and the ballots it
+// casts (through the same castBallot as online ones) carry neither time nor clerk. They never enter the stream's
+// counted inserts (pk starts with PE#, sk is no BALLOT).
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -66,6 +74,8 @@ export const OPEN_MEASURES_PK = 'MEASURES';
 export const ACCOUNTS_PK = 'ACCOUNTS';
 export const AUDIT_INDEX_PK = 'AUDIT';
 export const COUNTY_PK = 'COUNTY';
+export const PAPER_PREFIX = 'PAPER#';
+export const PAPER_ENTRY_PREFIX = 'PE#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -276,4 +286,23 @@ export const measuresOf = (campaign: string, subject?: string) => ({
 export const openMeasureListing = (campaign: string, subject: string, id: string, deadline: string) => ({
   gsi1pk: OPEN_MEASURES_PK,
   gsi1sk: `${deadline}#${campaign}#${subject}#${id}`,
+});
+
+/** A paper batch (书面评议): its group, its two passes (who, done), its commit. */
+export const paperBatchKey = (campaign: string, batch: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${PAPER_PREFIX}${batch}`,
+});
+export const paperBatchesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: PAPER_PREFIX });
+
+/** The passes of a batch: the first entry, the blind second entry, and the resolution of a mismatch. */
+export type PaperPass = '1' | '2' | 'R';
+
+/** One staged entry of a batch; serials sort as numbers within a pass. */
+export const paperEntryKey = (campaign: string, batch: string, pass: PaperPass, serial: number) => ({
+  pk: `${PAPER_ENTRY_PREFIX}${campaign}#${batch}`,
+  sk: `${pass}#${String(serial).padStart(7, '0')}`,
+});
+export const paperEntriesOf = (campaign: string, batch: string) => ({
+  pk: `${PAPER_ENTRY_PREFIX}${campaign}#${batch}`,
 });

@@ -2,6 +2,7 @@
 export * from './ballot.ts';
 export * from './campaign.ts';
 export * from './fraction.ts';
+export * from './paper.ts';
 export * from './rectification.ts';
 export * from './results.ts';
 export * from './tally.ts';

@@ -70,6 +70,9 @@ export function questionRows(campaign: Campaign, results: Results) {
  * A file name safe on every desktop: the campaign title without path characters, controls, or invisible format
  * characters (a right-to-left override would show `评议gnp.exe-….xlsx` as `评议xslx.…-exe.png`).
  */
+/** What every report of a rehearsal (试运行) says on it: its counts are test data. */
+export const REHEARSAL_MARK = '试运行（测试数据，不是正式评议结果）';
+
 export function fileStem(campaign: Campaign): string {
   const visible = campaign.title.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
   return visible.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';

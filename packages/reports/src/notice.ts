@@ -3,7 +3,15 @@
 import type { Verification } from '@pingyi/data';
 import type { Campaign, Results, SubjectResult } from '@pingyi/domain';
 import * as echarts from 'echarts';
-import { formatTime, hasNeutral, percentText, publicRows, scoreText, verificationText } from './columns.ts';
+import {
+  formatTime,
+  hasNeutral,
+  percentText,
+  publicRows,
+  REHEARSAL_MARK,
+  scoreText,
+  verificationText,
+} from './columns.ts';
 
 // Single quotes: ECharts writes the family into a double-quoted style attribute, where a double quote ends it and
 // leaves an SVG that is not XML (an image of it never draws).
@@ -120,7 +128,7 @@ export function renderNotice(campaign: Campaign, results: Results, verification?
 
   return `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(campaign.title)} 评议结果公示</title>
+<title>${results.rehearsal ? '【试运行】' : ''}${escapeHtml(campaign.title)} 评议结果公示</title>
 <style>
 @page{size:A4;margin:18mm 15mm}
 body{font-family:${FONT};color:#111;max-width:190mm;margin:0 auto;padding:12px;line-height:1.6}
@@ -129,9 +137,10 @@ h3{font-size:15px;margin:10px 0 4px}.lead{text-indent:2em}.meta{text-align:cente
 table{width:100%;border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #777;padding:4px 6px}
 th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}td.note{color:#555;text-align:center}
 figure{margin:8px 0;text-align:center}svg{max-width:100%;height:auto}.matters ol{margin:0;padding-left:2em}
+.rehearsal{border:3px solid #8a4b00;background:#fff4d6;color:#3d2600;font-weight:700;text-align:center;padding:6px;font-size:16px}
 section{break-inside:avoid-page}footer{margin-top:28px;text-align:right}.hint{font-size:12px;color:#555}
 @media print{body{padding:0}h2{break-after:avoid}}
-</style></head><body>
+</style></head><body>${results.rehearsal ? `\n<p class="rehearsal" id="rehearsal">${REHEARSAL_MARK}</p>` : ''}
 <h1>${escapeHtml(campaign.title)}<br>评议结果公示</h1>
 <p class="meta">统计截至 ${escapeHtml(asOf)} · 收回评议表 ${results.ballots} 份</p>${
     verification ? `\n<p class="meta">计票核对：${escapeHtml(verificationText(verification))}</p>` : ''

@@ -90,6 +90,20 @@ const statusRoute = (to: 'open' | 'close') =>
     },
   });
 
+/** Opening may make the campaign a rehearsal (试运行). */
+const openRoute = createRoute({
+  ...statusRoute('open'),
+  request: {
+    params: CampaignParams,
+    query: z.object({
+      rehearsal: z.string().optional().openapi({
+        description:
+          '`true`: open as a rehearsal (试运行): its ballots are marked as test data everywhere and are wiped before the formal opening',
+      }),
+    }),
+  },
+});
+
 const ReopenBody = z
   .object({
     reason: z
@@ -233,9 +247,10 @@ export function campaignRoutes(deps: AppDeps) {
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
-  app.openapi(statusRoute('open'), async (c) => {
+  app.openapi(openRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c));
+    const rehearsal = c.req.valid('query').rehearsal === 'true';
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c), { rehearsal });
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
   });

@@ -70,6 +70,7 @@ function answer(
     asOf,
     tally,
     issued: record.issued,
+    rehearsal: record.rehearsal === true,
   });
   return { ...computed, ...extra };
 }

@@ -81,6 +81,11 @@ export function Board(props: { record: CampaignRecord; results: ResultsAnswer })
   const comments = results.subjects.reduce((n, s) => n + s.comments, 0);
   return (
     <>
+      {results.rehearsal ? (
+        <p class="rehearsal-mark" id="rehearsal-mark">
+          试运行 · 测试数据（正式评议前清除）
+        </p>
+      ) : null}
       <div class="board-head">
         <p class="big-count">
           已收评议票 <strong id="ballots">{results.ballots}</strong> 张
