@@ -3,7 +3,20 @@
 // slip counts exactly once whether it is used online first, on paper first, or both at once.
 
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ballotKey, codeBallot, listAudit, paperEntriesOf, queryAll, recountTally } from '@pingyi/data';
+import {
+  ballotKey,
+  codeBallot,
+  commitPaperBatch,
+  getPaperBatch,
+  listAudit,
+  PaperBatchError,
+  paperEntriesOf,
+  queryAll,
+  recountTally,
+  reopenCampaign,
+  requireCampaign,
+  setCampaignStatus,
+} from '@pingyi/data';
 import { Campaign, paperFields } from '@pingyi/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountWithPassword, type ConsoleClient } from '../support/console.ts';
@@ -226,5 +239,31 @@ describe('paper ballots (书面评议)', () => {
       expect(onlineCounted !== cast.includes(String(s))).toBe(true);
     }
     expect(await ballotsCounted(id)).toBe(serials.length);
+  });
+
+  it('casts nothing after the campaign closed mid-commit, keeps the rest staged, and finishes after a reopen', async () => {
+    const { id } = await stack.openExample({ party: 4 });
+    const batch = await agreedBatch(id, '第4袋', [1, 2, 3, 4]);
+    // the commit read the campaign open; it closes before the first ballot is written
+    const stale = await requireCampaign(stack.db, id);
+    const staged = await getPaperBatch(stack.db, id, batch);
+    await setCampaignStatus(stack.db, id, 'closed', stack.clock.now);
+    await expect(
+      commitPaperBatch(stack.db, stale, staged, stack.deps.codeSecret, stack.clock.now, {
+        type: 'account',
+        name: 'admin',
+      }),
+    ).rejects.toEqual(new PaperBatchError('not-open'));
+    for (const s of [1, 2, 3, 4]) expect(await storedBallot(id, s)).toBeUndefined();
+    expect(
+      await queryAll(stack.db, {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': paperEntriesOf(id, batch).pk },
+      }),
+    ).not.toEqual([]);
+
+    await reopenCampaign(stack.db, id, { reason: '补录纸质评议表', by: '县级管理员' }, stack.clock.now);
+    expect((await commit(first, id, batch)).status).toBe(303);
+    expect(await ballotsCounted(id)).toBe(4);
   });
 });

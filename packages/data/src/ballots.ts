@@ -24,6 +24,7 @@ import {
   BALLOT_SK,
   ballotKey,
   COMMENT_PREFIX,
+  campaignKey,
   commentId,
   commentKey,
   FREE_TEXT_PREFIX,
@@ -72,6 +73,20 @@ export interface CastInput {
   submissionId: string;
   /** the stack's secret: keys the submission digest, the receipt, comment and free-text ids (keys.ts) */
   secret: Buffer;
+  /**
+   * Check in the ballot's own transaction that the campaign is still open (one read of its item). The online path
+   * needs none: the closing report waits out every request that may have read it open. A paper batch's commit
+   * runs as long as the batch is big, so each of its ballots checks (CampaignClosedError when it is closed).
+   */
+  whileOpen?: boolean;
+}
+
+/** A ballot cast with `whileOpen` after its campaign closed: nothing was written. */
+export class CampaignClosedError extends Error {
+  override readonly name = 'CampaignClosedError';
+  constructor(readonly campaignId: string) {
+    super(`campaign ${campaignId} closed before the ballot was written`);
+  }
 }
 
 /**
@@ -243,7 +258,21 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
       },
     },
     ...freeTextItems(input).map((item) => ({ Put: { TableName: db.tableName, Item: item } })),
+    ...(input.whileOpen
+      ? [
+          {
+            ConditionCheck: {
+              TableName: db.tableName,
+              Key: campaignKey(input.campaign),
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':open': 'open' },
+            },
+          },
+        ]
+      : []),
   ];
+  const guard = input.whileOpen ? head.length - 1 : -1;
   const comments = commentItems(input);
   const withBallot = comments.slice(0, TRANSACTION_ITEMS - head.length);
   const after = comments.slice(withBallot.length);
@@ -270,6 +299,12 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     }
   } catch (error) {
     const existing = existingOnConflict(error);
+    if (
+      !existing &&
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[guard]?.Code === 'ConditionalCheckFailed'
+    )
+      throw new CampaignClosedError(input.campaign);
     if (!existing) throw error;
     const outcome = outcomeOfExisting(existing.item, input);
     if (outcome.outcome === 'repeat') await restoreComments(db, input);

@@ -6,7 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { comparePaperEntries, type PaperRatings, type PaperRow } from '@pingyi/domain';
 import { type Actor, auditedUpdate, auditItem } from './audit.ts';
-import { castBallot } from './ballots.ts';
+import { CampaignClosedError, castBallot } from './ballots.ts';
 import type { CampaignRecord } from './campaigns.ts';
 import { type Db, deleteKeys, queryAll } from './client.ts';
 import { PaperBatchError } from './errors.ts';
@@ -371,6 +371,8 @@ export async function commitPaperBatch(
   }
 
   const result = { cast: [] as number[], used: [] as number[], refused: [] as number[] };
+  // serials whose ballot found the campaign closed: the batch stays staged (see below)
+  let closedOn = 0;
   const counted = rows.flatMap((r) =>
     r.state === 'mismatch' || !r.ratings ? [] : [{ serial: r.serial, ratings: r.ratings }],
   );
@@ -383,19 +385,29 @@ export async function commitPaperBatch(
           result.refused.push(serial);
           return;
         }
-        const outcome = await castBallot(db, {
-          campaign: batch.campaign,
-          ballotKey: codeBallot(batch.group, serial),
-          ballot: { group: batch.group, ratings, commented: [], best: [], worst: [] },
-          comments: [],
-          submissionId: sidOf.get(serial) ?? randomBytes(18).toString('base64url'),
-          secret,
-        });
-        (outcome.outcome === 'used' ? result.used : result.cast).push(serial);
+        try {
+          const outcome = await castBallot(db, {
+            campaign: batch.campaign,
+            ballotKey: codeBallot(batch.group, serial),
+            ballot: { group: batch.group, ratings, commented: [], best: [], worst: [] },
+            comments: [],
+            submissionId: sidOf.get(serial) ?? randomBytes(18).toString('base64url'),
+            secret,
+            whileOpen: true,
+          });
+          (outcome.outcome === 'used' ? result.used : result.cast).push(serial);
+        } catch (error) {
+          if (!(error instanceof CampaignClosedError)) throw error;
+          closedOn += 1;
+        }
       }),
     );
   }
   for (const list of Object.values(result)) list.sort((a, b) => a - b);
+  // Closed while committing: what was cast before the close counts (the closing report waits for no batch, so each
+  // ballot checked the campaign was open in its own transaction); the rest stays staged, the batch 'committing',
+  // so that after a reopen the same commit finishes it (each entry keeps its submission id: no double count).
+  if (closedOn > 0) throw new PaperBatchError('not-open');
 
   await deleteStagedEntries(db, batch);
   const at = now.toISOString();
