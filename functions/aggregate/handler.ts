@@ -34,7 +34,9 @@ export function createAggregateHandler(db: Db) {
     for (const record of records) {
       const sequenceNumber = sequenceOf(record);
       try {
-        counted.push({ shard, sequenceNumber, ...decode(record) });
+        // the stream's own time of the record, for ballots per minute (the ballot stores none)
+        const at = record.dynamodb?.ApproximateCreationDateTime;
+        counted.push({ shard, sequenceNumber, ...decode(record), ...(at === undefined ? {} : { at }) });
       } catch (error) {
         logger.error('unreadable stream record', { sequenceNumber, error: String(error) });
         poison = sequenceNumber;

@@ -197,6 +197,9 @@ export class CountyStack extends Stack {
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'dynamodb:ConditionCheckItem',
+          // a committed paper batch deletes its staged entries; a rehearsal's wipe deletes its ballots
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
         ],
         resources: [table.tableArn],
       }),
@@ -206,7 +209,8 @@ export class CountyStack extends Stack {
     );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
+        // DeleteObject: a rehearsal's wipe removes its report files (never a formal campaign's)
+        actions: ['s3:GetObject', 's3:DeleteObject'],
         resources: [this.reports.bucket.arnForObjects('campaigns/*')],
       }),
     );
@@ -222,7 +226,7 @@ export class CountyStack extends Stack {
     acknowledge(
       this.api.role,
       `IAM5[Resource::<${bucketId}.Arn>/campaigns/*]`,
-      'Report links are presigned per file under campaigns/<campaign>/reports/; no access outside that prefix.',
+      "Report links are presigned per file under campaigns/<campaign>/reports/, and a rehearsal's wipe deletes its files there; no access outside that prefix.",
     );
   }
 

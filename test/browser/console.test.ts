@@ -10,9 +10,8 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleCampaign, startTestStack, type TestStack } from '../support/stack.ts';
-import { launchChromium, phone, rateAll, serveApp } from './harness.ts';
+import { launchChromium, OFFICE, phone, rateAll, serveApp, watchedPage } from './harness.ts';
 
-const OFFICE = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN' };
 const shots = process.env.CONSOLE_SCREENSHOTS;
 
 let stack: TestStack;
@@ -34,24 +33,13 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function office(): Promise<Page> {
-  const context = await browser.newContext({ ...OFFICE, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    // a 401 for a wrong password or a 404 for a hidden campaign is an answer this test asks for, not a problem
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return page;
-}
+const office = () => watchedPage(browser, problems, { ...OFFICE, acceptDownloads: true });
 
 // page.evaluate callbacks run in the browser; the project compiles without the DOM library
 // biome-ignore lint/suspicious/noExplicitAny: a browser global
 declare const document: any;
 
-/** Form controls a screen reader could not name: no <label>, no aria-label (axe is not in the harness yet). */
+/** Form controls a screen reader could not name: no <label>, no aria-label (axe walks every page in console-accessibility.test.ts). */
 async function unlabelled(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

@@ -121,14 +121,31 @@ describe('campaign setup in the console', () => {
     expect(await org.locator('#subject-counts').textContent()).toContain('共 6 个');
     if (shots) await org.screenshot({ path: `${shots}/editor-import-preview.png`, fullPage: false });
 
-    // fixed: all 500 come in, in the file's order
+    // fixed: all 500 come in, in the file's order; while the server checks, the page says so (held here until seen)
     await org.getByLabel(/评议对象名单/).setInputFiles({
       name: '党员名单.xlsx',
       mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       buffer: await memberList(),
     });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await org.route(`**/console/campaigns/${id}/subjects`, async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
     await org.getByRole('button', { name: '检查并导入', exact: true }).click();
+    const progress = org.locator('#import-progress');
+    await progress.waitFor({ state: 'visible' });
+    expect(await progress.textContent()).toMatch(/正在上传文件… \d+%|正在逐行检查并导入/);
+    expect(await org.getByRole('button', { name: '检查并导入', exact: true }).isDisabled()).toBe(true);
+    if (shots) await org.screenshot({ path: `${shots}/editor-import-progress.png`, fullPage: false });
+    release();
+    await org.locator('#import-done').waitFor();
+    await org.unroute(`**/console/campaigns/${id}/subjects`);
     expect(await org.locator('#import-done').textContent()).toContain('导入 500 个评议对象');
+    expect(new URL(org.url()).search).toContain('imported=500');
     expect(await org.locator('#subject-counts').textContent()).toContain(
       '共 500 个：基层党组织 0 个，党员 500 个，干部 0 个',
     );
@@ -202,19 +219,23 @@ describe('campaign setup in the console', () => {
       { kind: 'unit', metric: 'negativeRate', above: '1/3', flag: '窗口负责人约谈' },
     ]);
 
-    // the preview of the open group is the ballot page its evaluators get from the open link
+    // the preview of the open group is the ballot page its evaluators get from the open link: the markup both send
+    // (compared as served, before the page's script restores a draft or shows its progress bar)
     await org.getByRole('link', { name: '办事群众', exact: true }).click();
-    const preview = await org.locator('main').innerHTML();
-    expect(preview).toContain('服务态度');
+    expect(await org.locator('main').textContent()).toContain('服务态度');
+    const preview = await (await org.context().request.get(org.url())).text();
     expect((await stack.organizer('POST', `/api/campaigns/${id}/open`)).status).toBe(200);
     const links = (await stack.organizer('GET', `/api/campaigns/${id}/links`)).json as Record<string, string>;
     const voter = await browser.newContext(OFFICE);
-    const ballot = await voter.newPage();
-    await ballot.goto(`${server.origin}${new URL(links.public ?? '').pathname}`);
-    const real = await ballot.locator('main').innerHTML();
+    const real = await (
+      await voter.request.get(`${server.origin}${new URL(links.public ?? '').pathname}`)
+    ).text();
     await voter.close();
     const comparable = (html: string) =>
-      html.replace(/action="[^"]*"/g, 'action=""').replace(/name="submissionId" value="[^"]*"/g, '');
+      (/<main[^>]*>[\s\S]*<\/main>/.exec(html)?.[0] ?? '')
+        .replace(/action="[^"]*"/g, 'action=""')
+        .replace(/name="submissionId" value="[^"]*"/g, '');
+    expect(comparable(preview)).toContain('服务态度');
     expect(comparable(preview)).toBe(comparable(real));
 
     // open: the form is frozen and says why

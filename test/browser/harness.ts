@@ -53,6 +53,28 @@ export async function serveApp(fetch: (request: Request) => Response | Promise<R
   };
 }
 
+/** The campaign office's screen: the console at 1366×768, in Chinese. */
+export const OFFICE: BrowserContextOptions = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN' };
+
+/**
+ * A page in a browser context of its own (closed with the browser) that records in `problems` whatever the browser
+ * reports as an error: a CSP violation, a failed script, an uncaught exception. A 4xx answer a test asks for (a
+ * wrong password, a hidden campaign, a file with problems) is an answer, not a problem.
+ */
+export async function watchedPage(
+  browser: Browser,
+  problems: string[],
+  options: BrowserContextOptions = OFFICE,
+): Promise<Page> {
+  const page = await (await browser.newContext(options)).newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
+      problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  return page;
+}
+
 export const phone = (browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> =>
   browser.newContext({ ...PHONE, ...options });
 

@@ -1,19 +1,20 @@
 // QR codes on paper and the live dashboard in Chromium at 1366×768 on the whole local stack: 24 codes are printed,
 // the print output is rasterized (element screenshots under print media) and every QR code is decoded with jsqr;
-// one decoded link votes on a phone and the projector shows that ballot without a reload; a voided code's link is
-// refused and the ledger adds up; 1,000 slips print as one PDF of 84 pages; the poster decodes to the open link.
+// one decoded link votes on a phone and the projector shows that ballot (and its minute) without a reload; a voided code's link is
+// refused and the ledger adds up; a torn slip is voided and reissued in one step; 1,000 slips print as one PDF of 84 pages; the poster decodes to the open link.
 // With CONSOLE_SCREENSHOTS=<dir> it writes the README's screenshots (qr-slips, qr-poster, qr-dashboard).
 import { createAccountWithLink } from '@pingyi/console';
 import { SYSTEM_ACTOR } from '@pingyi/data';
 import jsQR from 'jsqr';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { launchChromium, phone, rateAll, serveApp } from './harness.ts';
+import { launchChromium, OFFICE, phone, rateAll, serveApp, watchedPage } from './harness.ts';
 
-const OFFICE = { viewport: { width: 1366, height: 768 }, locale: 'zh-CN', deviceScaleFactor: 2 };
+/** Sharper pixels for decoding the printed QR codes. */
+const SHARP = { ...OFFICE, deviceScaleFactor: 2 };
 const shots = process.env.CONSOLE_SCREENSHOTS;
 
 let stack: TestStack;
@@ -34,17 +35,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function newPage(options = OFFICE): Promise<Page> {
-  const context = await browser.newContext(options);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded'))
-      problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return page;
-}
+const newPage = (options: BrowserContextOptions = SHARP) => watchedPage(browser, problems, options);
+
+// page.waitForFunction callbacks run in the browser; the project compiles without the DOM library
+// biome-ignore lint/suspicious/noExplicitAny: a browser global
+declare const document: any;
 
 const local = (url: string) => `${server.origin}${new URL(url).pathname}`;
 
@@ -80,6 +75,7 @@ describe('QR codes on paper and the live dashboard', () => {
     await office.getByLabel('数量').fill('24');
     await office.getByRole('button', { name: '生成并打印', exact: true }).click();
     await office.locator('.slip').first().waitFor();
+    await office.waitForLoadState('load'); // a thousand slips arrive after the first one shows
     await office.emulateMedia({ media: 'print' });
     expect(await pdfPages(office)).toBe(2);
     const slips = office.locator('.slip');
@@ -97,7 +93,7 @@ describe('QR codes on paper and the live dashboard', () => {
     await office.emulateMedia({ media: 'screen' });
 
     // 2. The projector view is up; one decoded link votes on a phone; the wall shows it without a reload.
-    const wall = await newPage({ ...OFFICE, deviceScaleFactor: 1 });
+    const wall = await newPage(OFFICE);
     await wall.context().addCookies(await office.context().cookies());
     await wall.goto(`${base}/dashboard/projector`);
     expect(await wall.locator('#ballots').textContent()).toBe('0');
@@ -113,8 +109,16 @@ describe('QR codes on paper and the live dashboard', () => {
       .waitFor();
     await wall.locator('#ballots', { hasText: /^1$/ }).waitFor({ timeout: 30_000 });
     expect(await wall.locator('td[data-turnout="party"]').textContent()).toBe('1');
+    // ballots per minute: the one ballot, in the minute the table recorded it
+    expect(await wall.locator('#pace strong').textContent()).toBe('1');
+    expect(await wall.locator('#pace').textContent()).toContain('共 1 张');
     expect(await wall.locator('#board-state').textContent()).toContain('实时统计');
     expect(await wall.getByText('有效票不足').count()).toBeGreaterThan(0);
+    // every chart (data-URI SVG images, decoded after the board is swapped in) draws
+    await wall.waitForFunction(() =>
+      // biome-ignore lint/suspicious/noExplicitAny: a DOM image
+      [...document.images].every((i: any) => i.complete && i.naturalWidth > 0),
+    );
     if (shots) await wall.screenshot({ path: `${shots}/qr-dashboard.png` });
 
     // 3. Slip 2 is lost: voided in the ledger, its link says so, and the ledger still adds up.
@@ -132,11 +136,34 @@ describe('QR codes on paper and the live dashboard', () => {
       24, 1, 1, 22,
     ]);
 
+    // Slip 3 is torn: voided and reissued in one step; the new slip decodes to a new link that votes, the old
+    // link is refused, and the ledger counts one more issued code.
+    await office.getByLabel('评议人类别').selectOption('party');
+    await office.getByLabel('序号').fill('3');
+    await office.getByRole('button', { name: '作废并补发', exact: true }).click();
+    expect(await office.locator('h1').textContent()).toBe('“党员”序号 3 已作废，补发序号 25');
+    await office.emulateMedia({ media: 'print' });
+    const replacement = office.locator('.slip');
+    expect(await replacement.count()).toBe(1);
+    const reissued = (await decode(replacement.locator('svg'))) ?? '';
+    expect(reissued).toBe((await replacement.locator('.link').textContent())?.trim());
+    expect(decoded).not.toContain(reissued);
+    await office.emulateMedia({ media: 'screen' });
+    await lost.goto(local(decoded[2] ?? ''));
+    expect(await lost.locator('h1').textContent()).toContain('评议码已作废');
+    await lost.goto(local(reissued));
+    expect(await lost.locator('form').count()).toBe(1);
+    await office.goto(`${base}/ledger`);
+    expect([await cell('issued'), await cell('used'), await cell('void'), await cell('unused')]).toEqual([
+      25, 1, 2, 22,
+    ]);
+
     // 4. A thousand slips for the staff print in one go: 84 A4 pages, 1,000 QR codes.
     await office.goto(`${base}/slips?group=staff`);
     await office.getByLabel('数量').fill('1000');
     await office.getByRole('button', { name: '生成并打印', exact: true }).click();
     await office.locator('.slip').first().waitFor();
+    await office.waitForLoadState('load'); // a thousand slips arrive after the first one shows
     await office.emulateMedia({ media: 'print' });
     expect(await office.locator('.slip svg').count()).toBe(1000);
     expect(await pdfPages(office)).toBe(Math.ceil(1000 / 12));

@@ -51,6 +51,9 @@ function ballot(n: number): CastBallot {
 }
 
 const SECRET = Buffer.from('aggregation-test-secret');
+/** The stream's time of ballot n's records: one ballot every 10 s from 2026-12-02 10:00:00 +08:00 (02:00 UTC). */
+const AT0 = Date.parse('2026-12-02T02:00:00Z') / 1000;
+const atOf = (n: number) => AT0 + n * 10;
 
 /**
  * Stream records as Lambda delivers them, sequence numbers of varying length as on AWS: per ballot, its own insert,
@@ -58,6 +61,7 @@ const SECRET = Buffer.from('aggregation-test-secret');
  */
 function records(campaign: string, from: number, to: number, seq = (n: number) => String(n * 1_000_003)) {
   const out: { records: DynamoDBRecord[]; cast: CastBallot }[] = [];
+  let at = 0;
   const insert = (item: Record<string, unknown>, sequenceNumber: string): DynamoDBRecord => ({
     eventName: 'INSERT',
     eventSource: 'aws:dynamodb',
@@ -65,10 +69,12 @@ function records(campaign: string, from: number, to: number, seq = (n: number) =
       Keys: marshall({ pk: item.pk, sk: item.sk }) as never,
       NewImage: marshall(item) as never,
       SequenceNumber: sequenceNumber,
+      ApproximateCreationDateTime: at,
     },
   });
   for (let n = from; n <= to; n++) {
     const cast = ballot(n);
+    at = atOf(n);
     const ballotKey = `t.${cast.group}.${n}`;
     const submissionId = `submission-${n}`;
     const item = toBallotItem({ campaign, ballotKey, ballot: cast, submissionId, secret: SECRET });
@@ -89,6 +95,20 @@ function records(campaign: string, from: number, to: number, seq = (n: number) =
     out.push({ cast, records: own });
   }
   return out;
+}
+
+/** A document client that lets `writes` requests through and fails every one after them. */
+function failingAfter(writes: number) {
+  const flaky = createDocumentClient(config);
+  let allowed = writes;
+  flaky.middlewareStack.add(
+    (next) => async (args) => {
+      if (allowed-- <= 0) throw new Error('injected failure after partial writes');
+      return next(args);
+    },
+    { step: 'initialize', name: 'failAfterSomeWrites' },
+  );
+  return flaky;
 }
 
 /** Where a reported failure resumes: the entry that holds that record. */
@@ -117,15 +137,7 @@ describe('aggregation under redelivery', () => {
   it('resumes a batch that failed after writing half its updates without double counting', async () => {
     const campaign = 'aaaa0002';
     // A client that lets the first few UpdateItems through and then fails: the handler dies mid-batch.
-    const flaky = createDocumentClient(config);
-    let allowed = 3;
-    flaky.middlewareStack.add(
-      (next) => async (args) => {
-        if (allowed-- <= 0) throw new Error('injected failure after partial writes');
-        return next(args);
-      },
-      { step: 'initialize', name: 'failAfterSomeWrites' },
-    );
+    const flaky = failingAfter(3);
     const batch = records(campaign, 1, 30);
     const failed = await createAggregateHandler({ client: flaky, tableName: db.tableName })(
       event('shard-9', batch),
@@ -138,6 +150,30 @@ describe('aggregation under redelivery', () => {
     const retried = await createAggregateHandler(db)(event('shard-9', batch.slice(from)));
     expect(retried.batchItemFailures).toEqual([]);
     expect(await readTally(db, campaign)).toEqual(tallyOf(batch.map((b) => b.cast)));
+  });
+
+  it('counts ballots per minute of the stream’s time exactly once, through redelivery and a half-failed batch', async () => {
+    const campaign = 'aaaa0007';
+    const flaky = failingAfter(2);
+    // ballots 1–20, every 10 s from 02:00:10 UTC: 5 in minute 02:00, 6 in 02:01, 6 in 02:02, 3 in 02:03
+    const batch = records(campaign, 1, 20);
+    const failed = await createAggregateHandler({ client: flaky, tableName: db.tableName })(
+      event('shard-4', batch),
+    );
+    const from = entryOf(batch, failed.batchItemFailures[0]?.itemIdentifier);
+    expect(from).toBeGreaterThanOrEqual(0);
+    const handle = createAggregateHandler(db);
+    expect((await handle(event('shard-4', batch.slice(from)))).batchItemFailures).toEqual([]);
+    expect((await handle(event('shard-4', batch.slice(10)))).batchItemFailures).toEqual([]);
+    const cut = await readConsistentCut(db, campaign);
+    expect(cut.settled && cut.pace).toEqual({
+      '2026-12-02T02:00': 5,
+      '2026-12-02T02:01': 6,
+      '2026-12-02T02:02': 6,
+      '2026-12-02T02:03': 3,
+    });
+    // comments and free texts arrive with their ballots but are not ballots
+    expect(cut.settled && cut.tally.ballots).toEqual(tallyOf(batch.map((b) => b.cast)).ballots);
   });
 
   it('keeps shards apart: interleaved sequence numbers from two shards are both counted', async () => {

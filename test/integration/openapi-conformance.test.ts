@@ -1,6 +1,16 @@
 // Live answers of every route against /api/openapi.json on DynamoDB Local: each documented status is produced and
 // each answer has a documented status, a documented content type and a body its schema accepts (Ajv, 2020-12).
 import { createApp, signCode } from '@pingyi/api';
+import {
+  createFeedbackLink,
+  createPublication,
+  listMeasures,
+  publicationId,
+  requireCampaign,
+  revokeFeedbackLink,
+  SERVICE_ACTOR,
+  withdrawPublication,
+} from '@pingyi/data';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,7 +100,7 @@ async function call(
     const valid = validate(body);
     expect(validate.errors ?? [], `${where}: ${text.slice(0, 300)}`).toEqual([]);
     expect(valid).toBe(true);
-  } else {
+  } else if (type === 'text/html') {
     expect(text.startsWith('<!DOCTYPE html>'), `${where}: an HTML document`).toBe(true);
   }
   seen.add(`${operation.operationId} ${status} ${type}`);
@@ -252,6 +262,79 @@ describe('the ballot route answers as documented, in HTML for pages and forms, i
     const form = publicSubjects.map((s): [string, string] => [`a.${s}`, 'S']);
     const refused = await call('POST', open, formBody([['submissionId', 'conformance-open-0003'], ...form]));
     expect(refused.status).toBe(429);
+  });
+});
+
+describe('the public pages after the vote answer as documented', () => {
+  it('publication pages, receipts, the feedback page and its measure forms, and every refusal', async () => {
+    const { id, tokens } = await stack.openExample({ party: 1 });
+    await call('POST', `/b/${tokens.party?.[0]}`, jsonBody(ratedJson('conformance-after-0001')));
+    await call('POST', `/api/campaigns/${id}/close`);
+    await stack.exportsSettled();
+    const record = await requireCampaign(stack.deps.db, id);
+    const at = stack.clock.now.toISOString();
+    const window = {
+      campaign: id,
+      closedAt: record.closedAt ?? '',
+      startsAt: at,
+      endsAt: new Date(stack.clock.now.getTime() + 86_400_000).toISOString(),
+      publishedAt: at,
+    };
+    const scope = { kinds: ['org'], show: 'rates' as const, progress: true, receipts: true };
+    const live = publicationId(await createPublication(stack.deps.db, { ...window, scope }, SERVICE_ACTOR));
+    const gone = await createPublication(stack.deps.db, { ...window, scope }, SERVICE_ACTOR);
+    await withdrawPublication(stack.deps.db, id, gone.slug, at, SERVICE_ACTOR);
+    for (const path of ['', '/receipts', '/receipts.txt', '/receipts.csv']) {
+      await call('GET', `/g/${live}${path}`); // 200
+      await call('GET', `/g/${id}-AAAAAAAAAAAAAAAA${path}`); // 404
+      await call('GET', `/g/${publicationId(gone)}${path}`); // 410
+    }
+
+    const link = { campaign: id, subject: 'org-edu', createdAt: at, expiresAt: window.endsAt };
+    const { token } = await createFeedbackLink(stack.deps.db, link, SERVICE_ACTOR);
+    const revoked = await createFeedbackLink(stack.deps.db, link, SERVICE_ACTOR);
+    await revokeFeedbackLink(stack.deps.db, id, revoked.link.digest, at, SERVICE_ACTOR);
+    const unknown = `${id}.${'A'.repeat(32)}`;
+    await call('GET', `/f/${token}`);
+    await call('GET', `/f/${unknown}`);
+    await call('GET', `/f/${revoked.token}`);
+    const measure = {
+      description: '开展专项整改',
+      problem: 'item:p1',
+      owner: '张主任',
+      deadline: '2026-12-31',
+      status: 'planned',
+    };
+    const fields = (extra: Record<string, string> = {}) => formBody(Object.entries({ ...measure, ...extra }));
+    // a browser sends its page's origin with a form post; Hono's csrf refuses another one
+    const from =
+      (origin: string): Caller =>
+      (request) => {
+        const headers = new Headers(request.headers);
+        headers.set('origin', origin);
+        return stack.app.request(new Request(request, { headers }));
+      };
+    const here = from('http://localhost');
+    const elsewhere = from('https://evil.example');
+    const add = `/f/${token}/measures`;
+    await call('POST', add, { ...fields(), via: here }); // 200
+    await call('POST', add, { ...fields({ owner: '' }), via: here }); // 400
+    await call('POST', add, { ...fields(), via: elsewhere }); // 403
+    await call('POST', `/f/${unknown}/measures`, { ...fields(), via: here }); // 404
+    await call('POST', `/f/${revoked.token}/measures`, { ...fields(), via: here }); // 410
+    const [stored] = await listMeasures(stack.deps.db, id, 'org-edu');
+    const update = `/f/${token}/measures/${stored?.id}`;
+    await call('POST', update, { ...fields({ status: 'done' }), via: here }); // 200
+    await call('POST', update, { ...fields({ deadline: 'soon' }), via: here }); // 400
+    await call('POST', update, { ...fields(), via: elsewhere }); // 403
+    await call('POST', `/f/${unknown}/measures/${stored?.id}`, { ...fields(), via: here }); // 404
+    await call('POST', `/f/${revoked.token}/measures/${stored?.id}`, { ...fields(), via: here }); // 410
+    // the audit entries of these changes name the link as their actor, as the document says
+    const { json: entries } = await call('GET', `/api/campaigns/${id}/audit`);
+    expect(entries.map((e: { actor?: unknown }) => e.actor)).toContainEqual({
+      type: 'feedback',
+      subject: 'org-edu',
+    });
   });
 });
 

@@ -1,6 +1,13 @@
 // Reports on real engines: export to the local S3 server, download every file through its link, check the figures.
 
-import { listReports } from '@pingyi/data';
+import {
+  listReports,
+  REOPENED_DURING_EXPORT,
+  readFinalTally,
+  reopenCampaign,
+  requireCampaign,
+  setCampaignStatus,
+} from '@pingyi/data';
 import { runExport } from '@pingyi/reports';
 import { createS3Client } from '@pingyi/runtime';
 import ExcelJS from 'exceljs';
@@ -187,6 +194,43 @@ describe('reports', () => {
     await stack.exportsSettled();
     const reports = await listReports(stack.db, id);
     expect(reports.map((r) => r.trigger)).toEqual(['close', 'schedule']);
+  });
+
+  it('lists a closing report as superseded when the campaign is reopened while it is made, and keeps no final', async () => {
+    const { id } = await votedCampaign();
+    await setCampaignStatus(stack.db, id, 'closed', stack.clock.now);
+    // the county admin reopens the campaign while the export writes its first file
+    const s3 = createS3Client('cn-north-1', stack.s3Endpoint);
+    let reopened = false;
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        if (!reopened) {
+          reopened = true;
+          await reopenCampaign(
+            stack.db,
+            id,
+            { reason: '补录遗漏的纸质评议表', by: '县级管理员' },
+            stack.clock.now,
+          );
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'reopenDuringExport' },
+    );
+    const closedAt = (await requireCampaign(stack.db, id)).closedAt ?? '';
+    const outcome = await runExport(
+      stack.db,
+      { s3, bucket: stack.deps.reports?.bucket ?? '' },
+      { campaignId: id, trigger: 'close', now: stack.clock.now, closing: { sleep: async () => {} } },
+    );
+    expect(reopened).toBe(true);
+    expect(outcome.outcome === 'exported' && outcome.report.superseded?.reason).toBe(REOPENED_DURING_EXPORT);
+    const [listed] = await listReports(stack.db, id);
+    expect(listed?.superseded?.reason).toBe(REOPENED_DURING_EXPORT);
+    expect(listed?.files.length).toBeGreaterThan(0);
+    expect(await readFinalTally(stack.db, id, closedAt)).toBeUndefined();
+    const results = await stack.organizer('GET', `/api/campaigns/${id}/results`);
+    expect(results.json).toMatchObject({ status: 'open', final: false });
   });
 
   it('lists nothing for an export that failed to store its files, and the handler reports the failure', async () => {

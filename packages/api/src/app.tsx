@@ -1,13 +1,14 @@
 // The HTTP app: every sub-app mounted in one place, organizer auth, one error mapping, the OpenAPI document.
 import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
+import { API_REQUEST_TIMEOUT_MS, commitPaperBatch, wipeRehearsal } from '@pingyi/data';
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type ConsoleCall, organizerAuth } from './auth.ts';
+import { forgetCampaign } from './campaign-cache.ts';
 import type { AppDeps } from './deps.ts';
 import {
   ApiError,
@@ -26,6 +27,8 @@ import { sourceAddress } from './rate-limit.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { codeRoutes } from './routes/codes.ts';
+import { feedbackRoutes } from './routes/feedback.tsx';
+import { publicationRoutes } from './routes/publications.tsx';
 import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { zodIssues } from './voting.ts';
@@ -69,6 +72,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', resultRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', ballotRoutes(deps));
+  // after the vote: the public 公示 pages and each subject's private feedback link
+  app.route('/', publicationRoutes(deps));
+  app.route('/', feedbackRoutes(deps));
   // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
   // with the signed-in account as the actor. Loaded on its first request: it carries charts, spreadsheets and QR
   // codes that a ballot never needs, and the API function's cold start would pay for them on every container.
@@ -94,6 +100,24 @@ export function createApp(deps: AppDeps) {
             csp: evaluatorCsp,
           };
         },
+        wipeRehearsal: async (id, actor) => {
+          const summary = await wipeRehearsal(
+            deps.db,
+            id,
+            async (keys) => {
+              if (keys.length === 0) return;
+              if (!deps.reports) throw new Error('report files to delete, but no report store');
+              const { deleteReportFiles } = await import('@pingyi/reports/wipe');
+              await deleteReportFiles(deps.reports, keys);
+            },
+            deps.now(),
+            actor,
+          );
+          forgetCampaign(deps.db, id);
+          return summary;
+        },
+        commitPaperBatch: (record, batch, actor) =>
+          commitPaperBatch(deps.db, record, batch, deps.codeSecret, deps.now(), actor),
         ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
       }),
     );

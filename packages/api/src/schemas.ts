@@ -39,6 +39,9 @@ export const CampaignDetail = z
     createdAt: z.string(),
     updatedAt: z.string(),
     issued: z.record(z.string(), z.number().int()),
+    rehearsal: z.literal(true).optional().openapi({
+      description: 'opened as a rehearsal (试运行): its ballots are test data until it is wiped',
+    }),
     definition: z.unknown().openapi({ description: 'the validated campaign definition (see Campaign)' }),
   })
   .openapi('CampaignDetail');
@@ -135,6 +138,10 @@ export const ResultsBody = z
       otherBest: z.array(z.object({ text: z.string(), count: z.number().int() })),
       otherWorst: z.array(z.object({ text: z.string(), count: z.number().int() })),
     }),
+    rehearsal: z.literal(true).optional().openapi({
+      description:
+        'present on a rehearsal (试运行): every ballot counted here is test data, wiped before the formal opening',
+    }),
     final: z.boolean().openapi({
       description:
         'true once the closing report exists: the counts are its verified recount and never change',
@@ -144,6 +151,14 @@ export const ResultsBody = z
         'true when the counts are a consistent cut read now; false when the aggregates were mid-update for ' +
         'the whole read and this is the last consistent cut this server saw (asOf tells when)',
     }),
+    pace: z
+      .array(z.object({ minute: z.string(), ballots: z.number().int() }))
+      .optional()
+      .openapi({
+        description:
+          'live answers: ballots per minute (UTC `YYYY-MM-DDTHH:MM`, by when the table recorded them), oldest ' +
+          'first, minutes with ballots only, at most the latest 1,440; read in the same cut as the counts',
+      }),
     verification: z
       .object({
         ballots: z.number().int(),

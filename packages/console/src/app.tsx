@@ -5,7 +5,10 @@ import {
   AccountNotFoundError,
   CampaignNotFoundError,
   CampaignStatusError,
+  FollowUpStateError,
   LinkInvalidError,
+  PaperBatchError,
+  RehearsalWipeError,
 } from '@pingyi/data';
 import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime';
@@ -24,7 +27,9 @@ import { authRoutes } from './routes/auth.tsx';
 import { campaignRoutes } from './routes/campaigns.tsx';
 import { dashboardRoutes } from './routes/dashboard.tsx';
 import { editorRoutes } from './routes/editor.tsx';
+import { followUpRoutes } from './routes/follow-up.tsx';
 import { ledgerRoutes } from './routes/ledger.tsx';
+import { paperRefusals, paperRoutes } from './routes/paper.tsx';
 import { printRoutes } from './routes/print.tsx';
 import { reportRoutes } from './routes/reports.tsx';
 import { subjectRoutes } from './routes/subjects.tsx';
@@ -55,8 +60,25 @@ function pageOf(error: unknown): { status: number; title: string; message: strin
       title: '操作未完成',
       message: '评议活动的状态不允许此操作，请刷新页面查看当前状态',
     };
+  if (error instanceof RehearsalWipeError)
+    return {
+      status: 409,
+      title: '不能清除',
+      message:
+        error.reason === 'formal'
+          ? '这是正式评议活动，它的评议数据任何时候都不能清除。只有以“试运行”开始的活动才能清除试运行数据。'
+          : error.reason === 'not-closed'
+            ? '试运行还在进行：请先结束评议，待结束时的报告生成后再清除。'
+            : '结束时的报告正在生成（逐票复核），请稍后再清除。',
+    };
+  if (error instanceof PaperBatchError) {
+    const refusal = paperRefusals[error.reason];
+    return { status: refusal.status, title: '书面评议', message: refusal.message };
+  }
   if (error instanceof AccountExistsError)
     return { status: 409, title: '账号已存在', message: `用户名“${error.account}”已被使用，请换一个` };
+  if (error instanceof FollowUpStateError)
+    return { status: 409, title: '操作未完成', message: error.message };
   if (error instanceof AccountNotFoundError) return { status: 404, title: '未找到', message: '没有这个账号' };
   if (error instanceof LinkInvalidError)
     return {
@@ -116,9 +138,11 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', reportRoutes(deps));
   app.route('/', printRoutes(deps));
   app.route('/', ledgerRoutes(deps));
+  app.route('/', paperRoutes(deps));
   app.route('/', dashboardRoutes(deps));
   app.route('/', subjectRoutes(deps));
   app.route('/', editorRoutes(deps));
+  app.route('/', followUpRoutes(deps));
   app.route('/', accountRoutes(deps));
 
   // Mounted under the API app, whose own not-found answer is JSON: the console's is a page.

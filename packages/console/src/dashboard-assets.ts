@@ -25,6 +25,7 @@ export const dashboardScriptIntegrity = `sha384-${createHash('sha384').update(da
 
 /** Large type for a projector across a meeting room: dark text on white, 1366×768 and up. */
 export const projectorStyles = `
+.rehearsal-mark{margin:0 0 .5rem;padding:.3rem .8rem;border:3px solid #8a4b00;background:#fff4d6;color:#3d2600;font-weight:700;font-size:1.2rem}
 *{box-sizing:border-box}
 html{font-size:20px}
 body{margin:0;font-family:"Noto Sans SC","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",system-ui,sans-serif;line-height:1.4;color:#111;background:#fff}
@@ -48,8 +49,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .flag{color:#a11212;font-weight:700}
 .kinds{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}
 .chart{width:100%;height:auto;display:block;margin-top:.5rem}
+.pace .chart{max-width:56rem}
 #live[data-stale] .state::after{content:"（连接中断，显示上次数据）"}
-.exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem}
+.exit{position:fixed;right:1rem;bottom:.5rem;font-size:.8rem;background:#fff;padding:.2rem .5rem;border-radius:4px}
 `;
 
 export const projectorStylesCspHash = `'sha256-${createHash('sha256').update(projectorStyles, 'utf8').digest('base64')}'`;

@@ -1,5 +1,5 @@
 // What the console needs from outside, injected by the app that mounts it (and by tests).
-import type { Actor, Db } from '@pingyi/data';
+import type { Actor, CampaignRecord, Db, PaperBatch, WipeSummary } from '@pingyi/data';
 import type { Campaign } from '@pingyi/domain';
 import type { Context } from 'hono';
 import type { ScryptParams } from './passwords.ts';
@@ -23,6 +23,19 @@ export interface ConsoleDeps {
    * editor's preview. Rendered by the app that serves ballots, so the console never copies the page.
    */
   ballotPreview?: (campaign: Campaign, groupId: string) => { html: string; csp: string };
+  /**
+   * Counts a paper batch (书面评议) through the ballot path (data's commitPaperBatch, castBallot), with the stack's
+   * secret, which the console itself never holds.
+   */
+  commitPaperBatch: (
+    record: CampaignRecord,
+    batch: PaperBatch,
+    actor: Actor,
+  ) => Promise<NonNullable<PaperBatch['result']>>;
+  /**
+   * Wipes a closed rehearsal (data's wipeRehearsal) with the report store, which the console itself does not hold.
+   */
+  wipeRehearsal: (campaign: string, actor: Actor) => Promise<WipeSummary>;
   /** scrypt cost of new password hashes; stored with each hash, so it can be raised later */
   scrypt?: ScryptParams;
 }

@@ -10,4 +10,10 @@ export async function qrSvg(link: string): Promise<string> {
 }
 
 /** The QR codes of many links, in order. */
-export const qrSvgs = (links: string[]): Promise<string[]> => Promise.all(links.map(qrSvg));
+const qrSvgs = (links: string[]): Promise<string[]> => Promise.all(links.map(qrSvg));
+
+/** Issued codes as printable slips: each with its QR code. */
+export async function slipsOf<T extends { url: string }>(codes: T[]): Promise<(T & { svg: string })[]> {
+  const svgs = await qrSvgs(codes.map((code) => code.url));
+  return codes.map((code, i) => ({ ...code, svg: svgs[i] ?? '' }));
+}

@@ -30,21 +30,32 @@ th{background:#eef0f3;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .table-scroll{overflow-x:auto}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input[type=text],input[type=password],input[type=number],input[type=datetime-local],select,textarea{font:inherit;padding:.5rem .6rem;border:1px solid #8a9099;border-radius:4px;width:100%;max-width:28rem;background:#fff}
+input[type=text],input[type=password],input[type=number],input[type=datetime-local],input[type=date],select,textarea{font:inherit;padding:.5rem .6rem;border:1px solid #8a9099;border-radius:4px;width:100%;max-width:28rem;background:#fff}
 input[type=file]{font:inherit}
 .hint{color:#4a5059;font-size:.9rem;margin:.25rem 0}
 .error-text{color:#a11212;font-weight:600}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.55rem 1.1rem;border-radius:4px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer;text-decoration:none;min-height:2.75rem}
 button.secondary,.button.secondary{background:#fff;color:#0b4f8a}
+button:disabled{background:#5c6670;border-color:#5c6670;cursor:progress}
+fieldset:disabled input,fieldset:disabled select,fieldset:disabled textarea{background:#eceef1;color:#333;border-style:dashed;cursor:not-allowed}
 button.danger{background:#a11212;border-color:#a11212}
+button.danger:disabled{background:#5c6670;border-color:#5c6670;cursor:not-allowed}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;align-items:center;margin-top:1rem}
 .inline{display:inline}
+.nowrap{white-space:nowrap}
+a.url{word-break:break-all;font-family:ui-monospace,monospace;font-size:.9rem}
+label.check{font-weight:400;margin:.35rem 0}
+fieldset{border:1px solid #d6d9de;border-radius:4px;margin:.75rem 0;padding:.5rem 1rem}
+legend{font-weight:600}
 .inline-form{display:flex;gap:.5rem;align-items:flex-end;flex-wrap:wrap}
 .inline-form label{margin:0 0 .25rem}
 .inline-form input,.inline-form select{width:auto}
 .status{display:inline-block;padding:.1rem .6rem;border-radius:999px;font-size:.9rem;font-weight:600;border:1px solid}
 .status.draft{color:#4a5059;border-color:#8a9099}
 .status.open{color:#0d6b2f;border-color:#0d6b2f;background:#eaf6ee}
+.status.rehearsal{color:#7a4b00;border-color:#7a4b00;background:#fff4d6;margin-left:.35rem}
+.rehearsal-mark{margin:0 0 .5rem;padding:.3rem .8rem;border:2px solid #8a4b00;background:#fff4d6;color:#3d2600;font-weight:700}
+.notice.rehearsal{border-color:#b36b00;background:#fff4d6;font-weight:600}
 .status.closed{color:#6b3a0d;border-color:#6b3a0d;background:#f8efe6}
 .notice{padding:.75rem 1rem;border-left:5px solid #0b4f8a;background:#e9f1f9;margin-bottom:1rem}
 .notice.bad{border-color:#a11212;background:#fbeaea}
@@ -72,6 +83,19 @@ label.check{font-weight:400}
 fieldset{border:1px solid #d6d9de;border-radius:4px}
 .qr-small svg{width:7rem;height:7rem;display:block}
 .open-link{display:flex;gap:.75rem;align-items:flex-start}
+.paper-top{display:flex;gap:1.5rem;align-items:flex-end;margin-bottom:.5rem}
+.paper-top #serial{width:8rem;font-size:1.25rem}
+.paper-top .hint{max-width:none}
+.paper-grid{display:flex;flex-direction:column;gap:.35rem}
+.paper-subject{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:flex-end;padding:.3rem .6rem;margin:0;background:#fff}
+.paper-subject legend{font-weight:700;padding:0 .25rem}
+.pf{display:inline-flex;flex-direction:column;align-items:flex-start;min-width:6.5rem;max-width:11rem}
+.pf label{margin:0;font-weight:400;font-size:.85rem;line-height:1.25}
+.pf.overall label{font-weight:700}
+.pf input.key{font:inherit;font-size:1.2rem;width:2.5rem;text-align:center;padding:.15rem;border:1px solid #8a9099;border-radius:4px}
+.pf input[aria-invalid=true],#serial[aria-invalid=true]{border:2px solid #a11212}
+.pf output{font-size:.85rem;color:#0d6b2f;min-height:1.2em}
+.mismatch h3{color:#a11212}
 @media (min-width:1900px){html{font-size:20px}}
 @media print{.bar,.tabs,.actions,form{display:none}}
 `;

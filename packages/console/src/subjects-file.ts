@@ -155,7 +155,7 @@ export async function readSubjectsFile(
   problems.sort((a, b) => a.row - b.row);
   if (problems.length) return { subjects: [], problems, rows: rows.length };
   const ordered = rows.sort((a, b) => a.order - b.order || a.row - b.row);
-  const width = String(ordered.length).length < 4 ? 4 : String(ordered.length).length;
+  const width = Math.max(4, String(ordered.length).length);
   return {
     subjects: ordered.map((r, i) => ({ id: `s${String(i + 1).padStart(width, '0')}`, ...r.subject })),
     problems,

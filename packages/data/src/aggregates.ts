@@ -84,7 +84,7 @@ export function aggregatesOfTally(tally: Tally): Aggregate[] {
 /** Adds one stored aggregate item back into a tally. */
 function addAggregateItem(tally: Tally, item: Record<string, unknown>): void {
   const scope = parseAggregateKey(String(item.sk));
-  if (!scope) return;
+  if (!scope || scope.type === 'pace') return;
   for (const [name, value] of Object.entries(item)) {
     if (!name.startsWith(COUNTER) || typeof value !== 'number') continue;
     const [kind = '', ...rest] = name.slice(COUNTER.length).split('#');
@@ -161,8 +161,32 @@ export function itemAtCut(item: Record<string, unknown>, commit: Marks): Record<
 
 /** A consistent cut of the aggregates, or why there is none (items that hold writes beyond the commit). */
 export type Cut =
-  | { settled: true; tally: Tally; marks: Marks }
+  | { settled: true; tally: Tally; marks: Marks; pace: Pace }
   | { settled: false; ahead: string[]; marks: Marks };
+
+/** Ballots per minute (`YYYY-MM-DDTHH:MM`, UTC, by when the stream recorded them): not part of the tally, since a
+ * recount cannot rebuild it (ballots store no time), but read in the same cut, so it adds up to the same moment. */
+export type Pace = Record<string, number>;
+
+const PACE_COUNTER = `${COUNTER}m#`;
+
+function addPaceItem(pace: Pace, hour: string, item: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(item)) {
+    if (name.startsWith(PACE_COUNTER) && typeof value === 'number' && value > 0)
+      pace[`${hour}:${name.slice(PACE_COUNTER.length)}`] = value;
+  }
+}
+
+/** The pace aggregate a record adds to: its ballots in the minute the stream recorded it (none for comments). */
+function paceOf(record: StreamRecord): Aggregate | undefined {
+  const ballots = Object.values(record.tally.ballots).reduce((sum, n) => sum + n, 0);
+  if (record.at === undefined || ballots === 0) return undefined;
+  const minute = new Date(record.at * 1000).toISOString().slice(0, 16);
+  return {
+    scope: { type: 'pace', hour: minute.slice(0, 13) },
+    counters: new Map([[`${PACE_COUNTER}${minute.slice(14)}`, ballots]]),
+  };
+}
 
 /**
  * The read protocol's check, pure. `commit` is the campaign's aggregate item read FIRST; `items` every other
@@ -173,16 +197,19 @@ export type Cut =
 export function cutOf(commit: Record<string, unknown> | undefined, items: Record<string, unknown>[]): Cut {
   const marks = marksOf(commit);
   const tally = emptyTally();
+  const pace: Pace = {};
   if (commit) addAggregateItem(tally, commit);
   const ahead: string[] = [];
   const commitSk = aggregateKey('', { type: 'campaign' }).sk;
   for (const item of items) {
     if (item.sk === commitSk) continue;
     const atCut = itemAtCut(item, marks);
+    const scope = parseAggregateKey(String(item.sk));
     if (atCut === undefined) ahead.push(String(item.sk));
+    else if (scope?.type === 'pace') addPaceItem(pace, scope.hour, atCut);
     else addAggregateItem(tally, { ...atCut, sk: item.sk });
   }
-  return ahead.length === 0 ? { settled: true, tally, marks } : { settled: false, ahead, marks };
+  return ahead.length === 0 ? { settled: true, tally, marks, pace } : { settled: false, ahead, marks };
 }
 
 /** Where a cut's items come from: DynamoDB, or a scripted interleaving in a unit test. */
@@ -255,6 +282,8 @@ export interface StreamRecord {
   campaign: string;
   /** what the record adds: tallyOf([ballot]) for a ballot, one comment or one free text otherwise */
   tally: Tally;
+  /** when the stream recorded it (ApproximateCreationDateTime, epoch seconds): the same on every redelivery */
+  at?: number;
 }
 
 interface Contribution {
@@ -287,7 +316,8 @@ function plan(records: StreamRecord[]): PendingUpdate[] {
   const pending = new Map<string, PendingUpdate>();
   const ordered = [...records].sort((a, b) => compareSequence(a.sequenceNumber, b.sequenceNumber));
   for (const b of ordered) {
-    for (const aggregate of aggregatesOfTally(b.tally)) {
+    const pace = paceOf(b);
+    for (const aggregate of pace ? [...aggregatesOfTally(b.tally), pace] : aggregatesOfTally(b.tally)) {
       const key = aggregateKey(b.campaign, aggregate.scope);
       const id = `${key.pk}|${key.sk}|${b.shard}`;
       let update = pending.get(id);

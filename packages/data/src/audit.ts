@@ -12,13 +12,16 @@ import { AUDIT_INDEX_PK, AUDIT_PREFIX, auditKey, CAMPAIGNS_INDEX, COUNTY_PK, cam
 
 /**
  * Who made a change: a console account, the service credential (the Bearer token), the platform itself (ops
- * commands), or a client that is not signed in (failed sign-ins), known only by a keyed digest of its address.
+ * commands), a client that is not signed in (failed sign-ins), known only by a keyed digest of its address, or a
+ * subject's feedback link (rectification measures).
  */
 export type Actor =
   | { type: 'account'; name: string }
   | { type: 'service' }
   | { type: 'system' }
-  | { type: 'client'; digest: string };
+  | { type: 'client'; digest: string }
+  /** the holder of a subject's feedback link (反馈链接): the link is their only credential */
+  | { type: 'feedback'; subject: string };
 
 export const SERVICE_ACTOR: Actor = { type: 'service' };
 export const SYSTEM_ACTOR: Actor = { type: 'system' };
@@ -55,7 +58,9 @@ export function auditItem(
   };
 }
 
-type Update = NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Update = NonNullable<TransactItem['Update']>;
+type Put = NonNullable<TransactItem['Put']>;
 
 /** One update and the audit entry that records it, in one transaction: either both are stored or neither. */
 export async function auditedUpdate(
@@ -72,6 +77,43 @@ export async function auditedUpdate(
     }),
   );
 }
+
+/** An audited update whose refused condition becomes the caller's error (a state it can name in words). */
+export async function auditedUpdateOrRefuse(
+  db: Db,
+  update: Omit<Update, 'TableName'>,
+  entry: ReturnType<typeof auditItem>,
+  refused: () => Error,
+): Promise<void> {
+  try {
+    await auditedUpdate(db, update, entry);
+  } catch (error) {
+    if (firstConditionFailed(error)) throw refused();
+    throw error;
+  }
+}
+
+/** One new item and the audit entry that records it, in one transaction: either both are stored or neither. */
+export async function auditedPut(
+  db: Db,
+  put: Omit<Put, 'TableName'>,
+  entry: ReturnType<typeof auditItem>,
+): Promise<void> {
+  await db.client.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { ...put, TableName: db.tableName } },
+        { Put: { TableName: db.tableName, Item: entry } },
+      ],
+    }),
+  );
+}
+
+/** Whether a transaction was refused because the condition of its first item failed (the others have none). */
+export const firstConditionFailed = (error: unknown) =>
+  (error as Error).name === 'TransactionCanceledException' &&
+  (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code ===
+    'ConditionalCheckFailed';
 
 /** Writes one entry on its own: for changes that are not a single DynamoDB write (exports, sign-ins). */
 export async function writeAudit(

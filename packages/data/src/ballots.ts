@@ -6,7 +6,7 @@ import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   addBallot,
@@ -24,6 +24,7 @@ import {
   BALLOT_SK,
   ballotKey,
   COMMENT_PREFIX,
+  campaignKey,
   commentId,
   commentKey,
   FREE_TEXT_PREFIX,
@@ -72,6 +73,20 @@ export interface CastInput {
   submissionId: string;
   /** the stack's secret: keys the submission digest, the receipt, comment and free-text ids (keys.ts) */
   secret: Buffer;
+  /**
+   * Check in the ballot's own transaction that the campaign is still open (one read of its item). The online path
+   * needs none: the closing report waits out every request that may have read it open. A paper batch's commit
+   * runs as long as the batch is big, so each of its ballots checks (CampaignClosedError when it is closed).
+   */
+  whileOpen?: boolean;
+}
+
+/** A ballot cast with `whileOpen` after its campaign closed: nothing was written. */
+export class CampaignClosedError extends Error {
+  override readonly name = 'CampaignClosedError';
+  constructor(readonly campaignId: string) {
+    super(`campaign ${campaignId} closed before the ballot was written`);
+  }
 }
 
 /**
@@ -243,7 +258,21 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
       },
     },
     ...freeTextItems(input).map((item) => ({ Put: { TableName: db.tableName, Item: item } })),
+    ...(input.whileOpen
+      ? [
+          {
+            ConditionCheck: {
+              TableName: db.tableName,
+              Key: campaignKey(input.campaign),
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':open': 'open' },
+            },
+          },
+        ]
+      : []),
   ];
+  const guard = input.whileOpen ? head.length - 1 : -1;
   const comments = commentItems(input);
   const withBallot = comments.slice(0, TRANSACTION_ITEMS - head.length);
   const after = comments.slice(withBallot.length);
@@ -270,6 +299,12 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     }
   } catch (error) {
     const existing = existingOnConflict(error);
+    if (
+      !existing &&
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[guard]?.Code === 'ConditionalCheckFailed'
+    )
+      throw new CampaignClosedError(input.campaign);
     if (!existing) throw error;
     const outcome = outcomeOfExisting(existing.item, input);
     if (outcome.outcome === 'repeat') await restoreComments(db, input);
@@ -354,6 +389,14 @@ export async function* ballotsOf(
   }
 }
 
+/** The keys of every stored ballot of a campaign: for wiping a rehearsal (rehearsal.ts). */
+export async function ballotKeysOf(db: Db, campaign: string): Promise<{ pk: string; sk: string }[]> {
+  const keys: { pk: string; sk: string }[] = [];
+  for await (const item of scanCampaign(db, ballotFilter(campaign), 0, 1))
+    keys.push({ pk: String(item.pk), sk: String(item.sk) });
+  return keys;
+}
+
 /**
  * Recounts a campaign from what was stored, with a parallel scan: its ballots, its comments and its free texts, each
  * counted from its own items. Rare and offline, never on the voting path.
@@ -416,4 +459,28 @@ export async function listReceipts(db: Db, campaign: string): Promise<string[]> 
     for (const item of items) receipts.push(String(item.sk).split('#')[0] ?? '');
   }
   return receipts.sort();
+}
+
+/**
+ * Whether any ballot of a campaign is stored, exactly and now: every ballot writes its receipt in the same
+ * transaction, so one strongly consistent read of each receipt partition answers without waiting for the
+ * aggregates (which follow the stream, seconds behind). For rules that must not race a first ballot.
+ */
+export async function hasBallots(db: Db, campaign: string): Promise<boolean> {
+  const found = await Promise.all(
+    receiptPartitions(campaign).map(async (pk) => {
+      const { Count } = await db.client.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          Limit: 1,
+          Select: 'COUNT',
+        }),
+      );
+      return (Count ?? 0) > 0;
+    }),
+  );
+  return found.includes(true);
 }

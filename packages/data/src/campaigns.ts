@@ -39,6 +39,8 @@ export interface CampaignRecord {
   closedAt?: string;
   /** voided code serials per group (lost slips): the submit path refuses them */
   voided: Record<string, number[]>;
+  /** opened as a rehearsal (试运行): its ballots are test data, wiped (rehearsal.ts) before the formal opening */
+  rehearsal?: true;
 }
 
 /** Campaign ids are 8 hex characters: short enough for a printed code, unique per county stack. */
@@ -80,6 +82,7 @@ function toRecord(item: Record<string, unknown>): CampaignRecord {
     ...accessOf(item),
     ...(typeof item.closedAt === 'string' ? { closedAt: item.closedAt } : {}),
     voided: voidedOf(item.voided),
+    ...(item.rehearsal === true ? { rehearsal: true as const } : {}),
   };
 }
 
@@ -209,17 +212,22 @@ const allowedFrom: Record<'open' | 'closed', CampaignStatus[]> = {
   closed: ['open'],
 };
 
-/** Opens or closes a campaign, atomically with its audit entry. */
+/**
+ * Opens or closes a campaign, atomically with its audit entry. A draft may open as a rehearsal (试运行): its ballots
+ * are test data until wipeRehearsal (rehearsal.ts) clears them and returns it to draft.
+ */
 export async function setCampaignStatus(
   db: Db,
   id: string,
   status: 'open' | 'closed',
   now: Date,
   actor: Actor = SERVICE_ACTOR,
+  options: { rehearsal?: boolean } = {},
 ): Promise<CampaignRecord> {
   const current = await requireCampaign(db, id);
   if (!allowedFrom[status].includes(current.status))
     throw new CampaignStatusError(id, current.status, status);
+  const rehearsal = status === 'open' && options.rehearsal === true;
   const at = now.toISOString();
   try {
     await db.client.send(
@@ -229,16 +237,27 @@ export async function setCampaignStatus(
             Update: {
               TableName: db.tableName,
               Key: campaignKey(id),
-              UpdateExpression: `SET #status = :to, updatedAt = :at${status === 'closed' ? ', closedAt = :at' : ''}`,
+              UpdateExpression: `SET #status = :to, updatedAt = :at${status === 'closed' ? ', closedAt = :at' : ''}${rehearsal ? ', rehearsal = :rehearsal' : ''}`,
               ConditionExpression: '#status = :from',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':to': status, ':from': current.status, ':at': at },
+              ExpressionAttributeValues: {
+                ':to': status,
+                ':from': current.status,
+                ':at': at,
+                ...(rehearsal ? { ':rehearsal': true } : {}),
+              },
             },
           },
           {
             Put: {
               TableName: db.tableName,
-              Item: auditItem(id, at, status, { from: current.status }, actor),
+              Item: auditItem(
+                id,
+                at,
+                status,
+                { from: current.status, ...(rehearsal ? { rehearsal } : {}) },
+                actor,
+              ),
             },
           },
         ],
@@ -253,7 +272,13 @@ export async function setCampaignStatus(
     }
     throw error;
   }
-  return { ...current, status, updatedAt: at, ...(status === 'closed' ? { closedAt: at } : {}) };
+  return {
+    ...current,
+    status,
+    updatedAt: at,
+    ...(status === 'closed' ? { closedAt: at } : {}),
+    ...(rehearsal ? { rehearsal: true as const } : {}),
+  };
 }
 
 /** A transaction holds at most 100 items: the campaign, its audit entry, and this many closing reports. */

@@ -73,3 +73,53 @@ export class UnsettledAggregatesError extends Error {
     super(`aggregates of ${campaignId} did not settle into a consistent cut (${ahead.length} item(s) ahead)`);
   }
 }
+
+/** A publication, feedback link or measure that does not exist, or a change its state does not allow. */
+export class FollowUpStateError extends Error {
+  override readonly name = 'FollowUpStateError';
+  constructor(
+    readonly reason:
+      | 'not-closed'
+      | 'no-closing-report'
+      | 'receipts-mismatch'
+      | 'not-found'
+      | 'withdrawn'
+      | 'revoked',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A paper batch (书面评议) refusing a step; the console says each reason in Chinese. */
+export class PaperBatchError extends Error {
+  override readonly name = 'PaperBatchError';
+  constructor(
+    readonly reason:
+      | 'not-found'
+      | 'group'
+      | 'not-open'
+      | 'serial'
+      | 'void'
+      | 'same-person'
+      | 'not-yours'
+      | 'pass-done'
+      | 'empty'
+      | 'not-ready'
+      | 'unresolved'
+      | 'committed',
+  ) {
+    super(`paper batch refused: ${reason}`);
+  }
+}
+
+/** A rehearsal wipe refused: the campaign is formal, still open, or its closing report is not made yet. */
+export class RehearsalWipeError extends Error {
+  override readonly name = 'RehearsalWipeError';
+  constructor(
+    readonly campaignId: string,
+    readonly reason: 'formal' | 'not-closed' | 'closing',
+  ) {
+    super(`campaign ${campaignId} cannot be wiped: ${reason}`);
+  }
+}

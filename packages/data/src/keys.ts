@@ -11,7 +11,7 @@
 // | 6a| write a ballot's comment once, again on a retry     | Put/BatchGet | sk = HMAC(secret, campaign, ballot, submission, subject) |
 // | 6b| free texts (其他事项) of a campaign, for the export  | Query     | pk = FT#<campaign>          sk = HMAC(secret, …, side) |
 // | 6c| receipts issued (verifiable inclusion), per bucket  | Query ×31 | pk = RC#<campaign>#<first char> sk = <receipt>#<random> |
-// | 7 | recount / raw export: every ballot of a campaign    | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
+// | 7 | recount / raw export / rehearsal wipe: every ballot | Scan      | filter cid = <campaign> on sk = BALLOT items, and CM#/FT# items of the campaign (rare) |
 // | 8 | reports of a campaign, newest first                 | Query     | pk = C#<campaign>           sk begins_with REPORT#     |
 // | 9 | the verified tally of a closing (header)            | GetItem   | pk = C#<campaign>           sk = FINAL#<closedAt>      |
 // |10 | its parts (gzip JSON, in order)                     | Query     | pk = C#<campaign>           sk begins_with FINAL#<closedAt>#<report># |
@@ -24,6 +24,20 @@
 // |17 | failed sign-ins of one account or client per window | UpdateItem| pk = THROTTLE#<scope>#<subject>#<window> sk = THROTTLE (TTL) |
 // |18 | audit entries not about one campaign (accounts, sign-ins) | Query | pk = COUNTY          sk begins_with AUDIT#      |
 // |19 | the whole county's audit log, newest first          | Query GSI | campaignsByCreation: gsi1pk = AUDIT, gsi1sk = <at>#<nonce> |
+// |20 | a publication (公示) by its public id <campaign>-<slug> | GetItem | pk = C#<campaign>           sk = PUBLICATION#<slug>    |
+// |21 | publications of a campaign                          | Query     | pk = C#<campaign>           sk begins_with PUBLICATION# |
+// |22 | a feedback link (反馈) by the digest of its token    | GetItem   | pk = C#<campaign>           sk = FEEDBACK#<sha256(token)> (TTL) |
+// |23 | feedback links of a campaign                        | Query     | pk = C#<campaign>           sk begins_with FEEDBACK#   |
+// |24 | rectification measures (整改) of a campaign, by subject | Query  | pk = C#<campaign>           sk begins_with MEASURE#[<subject>#] |
+// |25 | measures not done, county-wide, by deadline (overdue) | Query GSI | campaignsByCreation: gsi1pk = MEASURES, gsi1sk = <deadline>#<campaign>#<subject>#<id> |
+// |26 | a paper batch (书面评议) and its two passes' state  | GetItem   | pk = C#<campaign>           sk = PAPER#<batch>         |
+// |27 | paper batches of a campaign                         | Query     | pk = C#<campaign>           sk begins_with PAPER#      |
+// |28 | one pass's staged entries of a batch, by serial     | Query     | pk = PE#<campaign>#<batch>  sk begins_with <pass>#     |
+//
+// Staged paper entries (pass 1, pass 2, resolutions) tie answers to a printed serial and to the clerk who typed
+// them while the batch waits for its second entry; they are deleted when the batch is committed, and the ballots it
+// casts (through the same castBallot as online ones) carry neither time nor clerk. They never enter the stream's
+// counted inserts (pk starts with PE#, sk is no BALLOT).
 //
 // Ballots are keyed by code, never by campaign alone, so a burst of votes spreads over partitions (one key takes
 // about 1,000 writes/s). Aggregates are written at most once per stream batch each, so they can share the
@@ -34,6 +48,9 @@
 // docs/threat-model.md says who can learn what. Quota counters hold a count per (window, keyed digest of a
 // network source) and nothing about any ballot; each accepted open-channel ballot writes one, within the campaign's
 // partition (the API's throttle keeps that far below a key's 1,000 writes/s).
+// Publications, feedback links and measures sit in their campaign's partition; a feedback link's token is
+// `<campaign>.<secret>`, so the link finds its partition, and only the token's digest is stored. A measure is in the
+// shared index only while it is not done, so the overdue list is one query however many campaigns there are.
 // Console items (accounts, sessions, links, throttles) hold no ballot data; tokens are stored only as digests, and
 // items that only matter for a while carry the table's TTL attribute. Every audit entry also sits in the shared
 // index under AUDIT, so the county admin reads one log across campaigns and accounts.
@@ -50,9 +67,15 @@ export const FINAL_PREFIX = 'FINAL#';
 export const COMMENT_PREFIX = 'CM#';
 export const FREE_TEXT_PREFIX = 'FT#';
 export const RECEIPT_PREFIX = 'RC#';
+export const PUBLICATION_PREFIX = 'PUBLICATION#';
+export const FEEDBACK_PREFIX = 'FEEDBACK#';
+export const MEASURE_PREFIX = 'MEASURE#';
+export const OPEN_MEASURES_PK = 'MEASURES';
 export const ACCOUNTS_PK = 'ACCOUNTS';
 export const AUDIT_INDEX_PK = 'AUDIT';
 export const COUNTY_PK = 'COUNTY';
+export const PAPER_PREFIX = 'PAPER#';
+export const PAPER_ENTRY_PREFIX = 'PE#';
 
 export const campaignKey = (campaign: string) => ({ pk: `C#${campaign}`, sk: CAMPAIGN_META });
 
@@ -74,14 +97,16 @@ export const aggregatesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPref
 
 /**
  * The aggregate items of a campaign (access pattern 4): one per campaign (the commit record, see aggregates.ts), per
- * subject × group, per subject's comments, per free text.
+ * subject × group, per subject's comments, per free text, per hour in which ballots arrived (a count per minute).
  */
 export type AggregateScope =
   | { type: 'campaign' }
   | { type: 'subject'; subject: string; group: string }
   /** comments on a subject: counted from the comment items, which carry no group */
   | { type: 'comments'; subject: string }
-  | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string };
+  | { type: 'other'; side: 'otherBest' | 'otherWorst'; digest: string }
+  /** ballots per minute of one UTC hour (`YYYY-MM-DDTHH`), by the stream record's time: the dashboard's pace */
+  | { type: 'pace'; hour: string };
 
 export function aggregateKey(campaign: string, scope: AggregateScope) {
   const pk = `C#${campaign}`;
@@ -94,6 +119,8 @@ export function aggregateKey(campaign: string, scope: AggregateScope) {
       return { pk, sk: `${AGGREGATE_PREFIX}K#${scope.subject}` };
     case 'other':
       return { pk, sk: `${AGGREGATE_PREFIX}T#${scope.side}#${scope.digest}` };
+    case 'pace':
+      return { pk, sk: `${AGGREGATE_PREFIX}P#${scope.hour}` };
   }
 }
 
@@ -103,6 +130,7 @@ export function parseAggregateKey(sk: string): AggregateScope | undefined {
   if (parts[0] === 'S' && parts[1] && parts[2])
     return { type: 'subject', subject: parts[1], group: parts[2] };
   if (parts[0] === 'K' && parts[1]) return { type: 'comments', subject: parts[1] };
+  if (parts[0] === 'P' && parts[1]) return { type: 'pace', hour: parts[1] };
   if (parts[0] === 'T' && (parts[1] === 'otherBest' || parts[1] === 'otherWorst') && parts[2]) {
     return { type: 'other', side: parts[1], digest: parts[2] };
   }
@@ -230,3 +258,51 @@ export const parseQuotaKey = (sk: string) => {
   const at = sk.lastIndexOf('#');
   return { windowStart: sk.slice(0, at), source: sk.slice(at + 1) };
 };
+
+/** A publication (公示) of a campaign's closing results; its public id is `<campaign>-<slug>`. */
+export const publicationKey = (campaign: string, slug: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${PUBLICATION_PREFIX}${slug}`,
+});
+export const publicationsOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: PUBLICATION_PREFIX });
+
+/** A feedback link (反馈) of one subject, found by the digest of its token (the token itself is never stored). */
+export const feedbackLinkKey = (campaign: string, tokenDigest: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${FEEDBACK_PREFIX}${tokenDigest}`,
+});
+export const feedbackLinksOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: FEEDBACK_PREFIX });
+
+/** A rectification measure (整改措施) of one subject. */
+export const measureKey = (campaign: string, subject: string, id: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${MEASURE_PREFIX}${subject}#${id}`,
+});
+export const measuresOf = (campaign: string, subject?: string) => ({
+  pk: `C#${campaign}`,
+  skPrefix: subject === undefined ? MEASURE_PREFIX : `${MEASURE_PREFIX}${subject}#`,
+});
+/** Where a measure that is not done sits in the shared index: sorted by deadline, county-wide. */
+export const openMeasureListing = (campaign: string, subject: string, id: string, deadline: string) => ({
+  gsi1pk: OPEN_MEASURES_PK,
+  gsi1sk: `${deadline}#${campaign}#${subject}#${id}`,
+});
+
+/** A paper batch (书面评议): its group, its two passes (who, done), its commit. */
+export const paperBatchKey = (campaign: string, batch: string) => ({
+  pk: `C#${campaign}`,
+  sk: `${PAPER_PREFIX}${batch}`,
+});
+export const paperBatchesOf = (campaign: string) => ({ pk: `C#${campaign}`, skPrefix: PAPER_PREFIX });
+
+/** The passes of a batch: the first entry, the blind second entry, and the resolution of a mismatch. */
+export type PaperPass = '1' | '2' | 'R';
+
+/** One staged entry of a batch; serials sort as numbers within a pass. */
+export const paperEntryKey = (campaign: string, batch: string, pass: PaperPass, serial: number) => ({
+  pk: `${PAPER_ENTRY_PREFIX}${campaign}#${batch}`,
+  sk: `${pass}#${String(serial).padStart(7, '0')}`,
+});
+export const paperEntriesOf = (campaign: string, batch: string) => ({
+  pk: `${PAPER_ENTRY_PREFIX}${campaign}#${batch}`,
+});

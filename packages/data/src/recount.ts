@@ -4,7 +4,7 @@ import type { Tally } from '@pingyi/domain';
 import { aggregatesOfTally, isCounter, isHighWaterMark, readAggregateItems } from './aggregates.ts';
 import { recountTally } from './ballots.ts';
 import type { Db } from './client.ts';
-import { aggregateKey } from './keys.ts';
+import { aggregateKey, parseAggregateKey } from './keys.ts';
 
 export interface Drift {
   /** the aggregate item's sort key */
@@ -33,10 +33,14 @@ function storedCounters(item: Record<string, unknown>): Map<string, number> {
   );
 }
 
+/** The aggregate items that hold the tally: ballots per minute (pace) is not in it, and no recount can rebuild it. */
+const tallied = (stored: Record<string, unknown>[]) =>
+  stored.filter((item) => parseAggregateKey(String(item.sk))?.type !== 'pace');
+
 /** Every counter whose stored value differs from the recount (zeros and missing counters are equal). */
 export function driftOf(campaign: string, stored: Record<string, unknown>[], recount: Tally): Drift[] {
   const expected = expectedItems(campaign, recount);
-  const bySk = new Map(stored.map((item) => [String(item.sk), item]));
+  const bySk = new Map(tallied(stored).map((item) => [String(item.sk), item]));
   const drift: Drift[] = [];
   for (const sk of new Set([...expected.keys(), ...bySk.keys()])) {
     const want = expected.get(sk)?.counters ?? new Map<string, number>();

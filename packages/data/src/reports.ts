@@ -1,8 +1,9 @@
 // Report repository: a report is listed only once all its files are stored, so a failed export lists nothing.
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Db, queryAll } from './client.ts';
 import type { Verification } from './closing.ts';
-import { reportKey, reportsOf } from './keys.ts';
+import { campaignKey, reportKey, reportsOf } from './keys.ts';
 
 export type ReportTrigger = 'schedule' | 'close' | 'manual';
 /** raw-csv: every ballot, anonymized; texts-csv: the free texts on their own, shuffled (both on demand) */
@@ -40,6 +41,60 @@ export async function putReport(db: Db, report: ReportRecord): Promise<void> {
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+}
+
+/** Why a closing report made while its campaign was reopened is not the record. */
+export const REOPENED_DURING_EXPORT = '报告生成期间评议被重新开启，此报告不是最终记录';
+
+/**
+ * Lists the report of a closing, only while that closing still stands: in one transaction with a check that the
+ * campaign is closed at `closedAt`. A county admin who reopened the campaign (or reopened and closed it again)
+ * while the export ran has superseded it, and reopening marks only the reports already listed; so this one is
+ * listed as superseded instead (its files stay, nothing is lost). Answers the report as listed.
+ */
+export async function putClosingReport(
+  db: Db,
+  report: ReportRecord,
+  closedAt: string,
+  now: Date,
+): Promise<ReportRecord> {
+  try {
+    await db.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: { ...reportKey(report.campaignId, report.createdAt, report.id), ...report },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: db.tableName,
+              Key: campaignKey(report.campaignId),
+              ConditionExpression:
+                '#status = :closed AND (closedAt = :closedAt OR attribute_not_exists(closedAt))',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':closed': 'closed', ':closedAt': closedAt },
+            },
+          },
+        ],
+      }),
+    );
+    return report;
+  } catch (error) {
+    const reopened =
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed';
+    if (!reopened) throw error;
+    const superseded: ReportRecord = {
+      ...report,
+      superseded: { at: now.toISOString(), reason: REOPENED_DURING_EXPORT },
+    };
+    await putReport(db, superseded);
+    return superseded;
+  }
 }
 
 export async function listReports(db: Db, campaign: string, limit = 50): Promise<ReportRecord[]> {

@@ -61,6 +61,8 @@ export interface SubjectResult {
 export interface Results {
   campaignId: string;
   status: CampaignStatus;
+  /** a rehearsal (试运行): every ballot counted here is test data, wiped before the formal opening */
+  rehearsal?: true;
   asOf: string;
   ballots: number;
   turnout: Record<string, { ballots: number; issued: number | null }>;
@@ -81,6 +83,8 @@ export interface ResultsInput {
   tally: Tally;
   /** codes issued per group (token and paper channels) */
   issued: Counts;
+  /** the campaign runs as a rehearsal (试运行) */
+  rehearsal?: boolean;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -251,6 +255,7 @@ export function computeResults(input: ResultsInput): Results {
   return {
     campaignId: input.campaignId,
     status: input.status,
+    ...(input.rehearsal ? { rehearsal: true as const } : {}),
     asOf: input.asOf,
     ballots: Object.values(tally.ballots).reduce((a, b) => a + b, 0),
     turnout,

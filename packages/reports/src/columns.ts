@@ -7,6 +7,8 @@ import {
   type QuestionResult,
   questionsOf,
   type Results,
+  type RuleFlag,
+  rankScores,
   type SubjectResult,
   scaleOf,
 } from '@pingyi/domain';
@@ -68,6 +70,9 @@ export function questionRows(campaign: Campaign, results: Results) {
  * A file name safe on every desktop: the campaign title without path characters, controls, or invisible format
  * characters (a right-to-left override would show `评议gnp.exe-….xlsx` as `评议xslx.…-exe.png`).
  */
+/** What every report of a rehearsal (试运行) says on it: its counts are test data. */
+export const REHEARSAL_MARK = '试运行（测试数据，不是正式评议结果）';
+
 export function fileStem(campaign: Campaign): string {
   const visible = campaign.title.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '');
   return visible.replace(/[\\/:*?"<>|]/g, '').slice(0, 60) || '评议';
@@ -93,4 +98,60 @@ export function verificationText(v: Verification): string {
       ? '实时统计未能给出一致的读数'
       : `实时统计为 ${v.live} 张，有 ${v.differences} 项计数与复核不一致`;
   return `逐票复核 ${v.ballots} 张；${live}，本报告以逐票复核结果为准`;
+}
+
+/** A subject as a publication may show it: rank among the published only, and rates only at the minimum. */
+export interface PublicRow {
+  subject: SubjectResult;
+  /** rank among the subjects whose rates are published; null when its rates are not */
+  rank: number | null;
+  /** false under the campaign's minValidBallots (or without valid ballots): no rates, no rank, no verdict */
+  publishable: boolean;
+}
+
+/**
+ * The rows of one subject kind for any publication (the 公示 file, the public page): ranks among what is published,
+ * so a hidden subject leaves no gap that hints at its place, and listed after the published ones.
+ */
+export function publicRows(results: Results, kindId: string): PublicRow[] {
+  const subjects = rankedSubjects(results, kindId);
+  const publishable = subjects.filter((s) => !s.belowMinimum && s.overall.positiveRate !== null);
+  const ranks = new Map(
+    rankScores(publishable.map((s) => s.overall.weightedScore)).map((rank, i) => [publishable[i]?.id, rank]),
+  );
+  const rows = subjects.map((subject) => ({
+    subject,
+    rank: ranks.get(subject.id) ?? null,
+    publishable: ranks.has(subject.id),
+  }));
+  // published first in their public rank; the hidden after them in the campaign's order, so that neither a gap
+  // nor a place in the list hints at how a hidden subject scored
+  const order = new Map(results.subjects.map((s, i) => [s.id, i]));
+  return [
+    ...rows.filter((r) => r.publishable),
+    ...rows
+      .filter((r) => !r.publishable)
+      .sort((a, b) => (order.get(a.subject.id) ?? 0) - (order.get(b.subject.id) ?? 0)),
+  ];
+}
+
+const METRIC_WORDS: Record<RuleFlag['metric'], string> = {
+  negativeRate: '不满意率',
+  neutralOrNegativeRate: '一般及不满意率',
+  positiveRate: '满意率',
+};
+const FRACTION_WORDS: Record<string, string> = {
+  '1/2': '二分之一',
+  '1/3': '三分之一',
+  '2/3': '三分之二',
+  '1/4': '四分之一',
+};
+
+/**
+ * A rule that fired, as a publication may state it: the condition (不满意率超过三分之一), never the consequence the
+ * campaign attached to it (诫勉谈话 …), which the office decides and announces itself.
+ */
+export function ruleConditionText(flag: RuleFlag): string {
+  const bound = flag.above ?? flag.below ?? '';
+  return `${METRIC_WORDS[flag.metric]}${flag.above ? '超过' : '低于'}${FRACTION_WORDS[bound] ?? bound}`;
 }

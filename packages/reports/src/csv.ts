@@ -2,7 +2,14 @@
 import { randomInt } from 'node:crypto';
 import type { Campaign, CastBallot, Results } from '@pingyi/domain';
 import { kindOf, neutralizeHidden, questionsOf, subjectsFor } from '@pingyi/domain';
-import { flagText, overallOptions, percentText, rankedSubjects, scoreText } from './columns.ts';
+import {
+  flagText,
+  overallOptions,
+  percentText,
+  REHEARSAL_MARK,
+  rankedSubjects,
+  scoreText,
+} from './columns.ts';
 
 export const BOM = '\uFEFF';
 
@@ -42,7 +49,9 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
     '结果运用提示',
     '意见建议条数',
   ];
-  let out = BOM + csvLine(header);
+  // a rehearsal's every row says it is test data, so no row copied out of the file can pass for a result
+  const mark = results.rehearsal ? [REHEARSAL_MARK] : [];
+  let out = BOM + csvLine([...(results.rehearsal ? ['数据性质'] : []), ...header]);
   for (const kind of campaign.subjectKinds) {
     const options = overallOptions(campaign, kind.id);
     for (const s of rankedSubjects(results, kind.id)) {
@@ -51,6 +60,7 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
         return option ? (s.overall.counts[option.id] ?? 0) : '';
       });
       out += csvLine([
+        ...mark,
         kind.label,
         s.rank ?? '',
         s.id,
@@ -76,7 +86,8 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
  * comment or free text: a ballot stores none of them (free texts are a file of their own, freeTextsCsv). Lines come
  * in the order given (the table's hash order, not arrival).
  */
-export function rawBallotCsv(campaign: Campaign) {
+export function rawBallotCsv(campaign: Campaign, rehearsal = false) {
+  const mark = rehearsal ? [REHEARSAL_MARK] : [];
   const columns = campaign.subjects.flatMap((subject) =>
     questionsOf(campaign, kindOf(campaign, subject.kind)).map((q) => ({
       subject: subject.id,
@@ -87,6 +98,7 @@ export function rawBallotCsv(campaign: Campaign) {
   );
   const groups = new Map(campaign.groups.map((g) => [g.id, g]));
   const header = csvLine([
+    ...(rehearsal ? ['数据性质'] : []),
     '序号',
     '评议人类别',
     ...columns.map((c) => c.header),
@@ -101,6 +113,7 @@ export function rawBallotCsv(campaign: Campaign) {
       const group = groups.get(ballot.group);
       const evaluated = new Set(group ? subjectsFor(campaign, group).map((s) => s.id) : []);
       return csvLine([
+        ...mark,
         n,
         group?.label ?? ballot.group,
         ...columns.map((c) => {
@@ -119,7 +132,10 @@ export function rawBallotCsv(campaign: Campaign) {
  * The free texts (最满意/最不满意事项（自填）) on their own, in random order: never beside a ballot's ratings, group or
  * position; their hidden characters show as marks (csvCell).
  */
-export function freeTextsCsv(texts: { side: 'otherBest' | 'otherWorst'; text: string }[]): string {
+export function freeTextsCsv(
+  texts: { side: 'otherBest' | 'otherWorst'; text: string }[],
+  rehearsal = false,
+): string {
   const shuffled = [...texts];
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
@@ -129,5 +145,10 @@ export function freeTextsCsv(texts: { side: 'otherBest' | 'otherWorst'; text: st
     ];
   }
   const side = { otherBest: '最满意事项（自填）', otherWorst: '最不满意事项（自填）' } as const;
-  return BOM + csvLine(['类别', '内容']) + shuffled.map((t) => csvLine([side[t.side], t.text])).join('');
+  const mark = rehearsal ? [REHEARSAL_MARK] : [];
+  return (
+    BOM +
+    csvLine([...(rehearsal ? ['数据性质'] : []), '类别', '内容']) +
+    shuffled.map((t) => csvLine([...mark, side[t.side], t.text])).join('')
+  );
 }

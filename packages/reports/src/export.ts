@@ -14,6 +14,7 @@ import {
   listComments,
   listFreeTexts,
   listReports,
+  putClosingReport,
   putReport,
   type ReportFile,
   type ReportRecord,
@@ -192,6 +193,7 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
     asOf: counted.verification?.verifiedAt ?? request.now.toISOString(),
     tally: counted.tally,
     issued: record.issued,
+    rehearsal: record.rehearsal === true,
   });
   const fingerprint = fingerprintOf(results);
   if (request.trigger === 'schedule' && !request.raw) {
@@ -209,7 +211,9 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
   const id = request.reportId ?? randomUUID();
   const prefix = `campaigns/${record.id}/reports/${id}`;
   const stamp = results.asOf.slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-  const stem = `${fileStem(campaign)}-评议结果-${stamp}`;
+  // a rehearsal's files say so in their names too
+  const base = `${record.rehearsal ? '试运行-' : ''}${fileStem(campaign)}`;
+  const stem = `${base}-评议结果-${stamp}`;
   const files: ReportFile[] = [];
   files.push(
     await putFile(
@@ -235,7 +239,7 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
       Buffer.from(renderNotice(campaign, results, counted.verification), 'utf8'),
       {
         format: 'html',
-        name: `${fileStem(campaign)}-评议结果公示-${stamp}.html`,
+        name: `${base}-评议结果公示-${stamp}.html`,
       },
     ),
   );
@@ -246,16 +250,16 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
         store,
         request,
         `${prefix}/ballots.csv`,
-        `${fileStem(campaign)}-原始评议数据-${stamp}.csv`,
-        rawBallotCsv(campaign),
+        `${base}-原始评议数据-${stamp}.csv`,
+        rawBallotCsv(campaign, record.rehearsal === true),
       ),
     );
     // free texts apart, shuffled: never on a ballot's row
-    const texts = freeTextsCsv(await listFreeTexts(db, record.id));
+    const texts = freeTextsCsv(await listFreeTexts(db, record.id), record.rehearsal === true);
     files.push(
       await putFile(store, `${prefix}/free-texts.csv`, Buffer.from(texts, 'utf8'), {
         format: 'texts-csv',
-        name: `${fileStem(campaign)}-自填事项-${stamp}.csv`,
+        name: `${base}-自填事项-${stamp}.csv`,
       }),
     );
   }
@@ -268,9 +272,20 @@ export async function runExport(db: Db, store: ReportStore, request: ExportReque
     files,
     ...(counted.verification ? { verification: counted.verification } : {}),
   };
-  await putReport(db, report);
+  if (!counted.newFinal) {
+    await putReport(db, report);
+    return { outcome: 'exported', report };
+  }
+  const listed = await putClosingReport(
+    db,
+    report,
+    counted.newFinal.closedAt,
+    request.clock?.() ?? request.now,
+  );
+  // A closing that a reopen overtook is no record: its report is listed as superseded, and no final tally is kept.
+  if (listed.superseded) return { outcome: 'exported', report: listed };
   // Listed first, final second: a results answer that says `final` always has its report to download.
-  if (counted.newFinal && counted.verification) {
+  if (counted.verification) {
     await storeFinalTally(db, record.id, {
       reportId: id,
       closedAt: counted.newFinal.closedAt,

@@ -1,18 +1,21 @@
 // The 公示 page: a self-contained printable HTML notice of what may be published. No comments, no free texts,
 // no rule consequences, and no rates for a subject with fewer valid ballots than the campaign's minimum.
 import type { Verification } from '@pingyi/data';
-import { type Campaign, type Results, rankScores, type SubjectResult } from '@pingyi/domain';
+import type { Campaign, Results, SubjectResult } from '@pingyi/domain';
 import * as echarts from 'echarts';
 import {
   formatTime,
   hasNeutral,
   percentText,
-  rankedSubjects,
+  publicRows,
+  REHEARSAL_MARK,
   scoreText,
   verificationText,
 } from './columns.ts';
 
-const FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif';
+// Single quotes: ECharts writes the family into a double-quoted style attribute, where a double quote ends it and
+// leaves an SVG that is not XML (an image of it never draws).
+const FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif";
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -51,6 +54,25 @@ export function rateChart(title: string, rows: { name: string; rate: number }[])
   return svg;
 }
 
+/** Ballots per minute as vertical bars (the console's live board), rendered to an inline SVG string. */
+export function paceChart(title: string, rows: { label: string; ballots: number }[]): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 680, height: 220 });
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: FONT },
+    title: { text: title, left: 'center', textStyle: { fontSize: 14, fontFamily: FONT } },
+    grid: { left: 50, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { interval: 4 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { type: 'bar', data: rows.map((r) => r.ballots), itemStyle: { color: '#1d4f91' }, barMaxWidth: 16 },
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
 function rateCells(campaign: Campaign, s: SubjectResult, neutral: boolean): string {
   if (s.belowMinimum) {
     return `<td colspan="${neutral ? 4 : 3}" class="note">有效票不足 ${campaign.minValidBallots} 张，不公示比率</td>`;
@@ -68,23 +90,16 @@ export function renderNotice(campaign: Campaign, results: Results, verification?
   const asOf = formatTime(results.asOf, campaign.timezone);
   const sections = campaign.subjectKinds.map((kind) => {
     const neutral = hasNeutral(campaign, kind.id);
-    const subjects = rankedSubjects(results, kind.id);
-    const publishable = subjects.filter((s) => !s.belowMinimum && s.overall.positiveRate !== null);
-    // Ranks among what is published: a hidden subject must not leave a gap that hints at its place.
-    const publicRanks = new Map(
-      rankScores(publishable.map((s) => s.overall.weightedScore)).map((rank, i) => [
-        publishable[i]?.id,
-        rank,
-      ]),
-    );
-    const rows = subjects
+    const kindRows = publicRows(results, kind.id);
+    const rows = kindRows
       .map(
-        (s) =>
-          `<tr><td class="num">${publicRanks.get(s.id) ?? '—'}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
+        ({ subject: s, rank }) =>
+          `<tr><td class="num">${rank ?? '—'}</td><td>${escapeHtml(s.name)}</td><td>${escapeHtml(
             [s.title, s.unit].filter(Boolean).join('，'),
           )}</td><td class="num">${s.overall.valid}</td>${rateCells(campaign, s, neutral)}</tr>`,
       )
       .join('');
+    const publishable = kindRows.filter((r) => r.publishable).map((r) => r.subject);
     const chart =
       publishable.length > 0
         ? `<figure>${rateChart(
@@ -113,7 +128,7 @@ export function renderNotice(campaign: Campaign, results: Results, verification?
 
   return `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(campaign.title)} 评议结果公示</title>
+<title>${results.rehearsal ? '【试运行】' : ''}${escapeHtml(campaign.title)} 评议结果公示</title>
 <style>
 @page{size:A4;margin:18mm 15mm}
 body{font-family:${FONT};color:#111;max-width:190mm;margin:0 auto;padding:12px;line-height:1.6}
@@ -122,9 +137,10 @@ h3{font-size:15px;margin:10px 0 4px}.lead{text-indent:2em}.meta{text-align:cente
 table{width:100%;border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #777;padding:4px 6px}
 th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}td.note{color:#555;text-align:center}
 figure{margin:8px 0;text-align:center}svg{max-width:100%;height:auto}.matters ol{margin:0;padding-left:2em}
+.rehearsal{border:3px solid #8a4b00;background:#fff4d6;color:#3d2600;font-weight:700;text-align:center;padding:6px;font-size:16px}
 section{break-inside:avoid-page}footer{margin-top:28px;text-align:right}.hint{font-size:12px;color:#555}
 @media print{body{padding:0}h2{break-after:avoid}}
-</style></head><body>
+</style></head><body>${results.rehearsal ? `\n<p class="rehearsal" id="rehearsal">${REHEARSAL_MARK}</p>` : ''}
 <h1>${escapeHtml(campaign.title)}<br>评议结果公示</h1>
 <p class="meta">统计截至 ${escapeHtml(asOf)} · 收回评议表 ${results.ballots} 份</p>${
     verification ? `\n<p class="meta">计票核对：${escapeHtml(verificationText(verification))}</p>` : ''

@@ -9,6 +9,7 @@ import {
   minimumNote,
   overallOptions,
   questionRows,
+  REHEARSAL_MARK,
   rankedSubjects,
   STATUS_LABELS,
   verificationText,
@@ -125,6 +126,7 @@ export async function renderWorkbook({
   const cover = addSheet(workbook, '封面', 1);
   cover.views = [];
   const coverRows: [string, string | number][] = [
+    ...(results.rehearsal ? [['数据性质', REHEARSAL_MARK] as [string, string]] : []),
     ['评议活动', campaign.title],
     ['组织单位', campaign.organizer],
     [
@@ -136,7 +138,10 @@ export async function renderWorkbook({
     ['收回评议表', results.ballots],
     ...(verification ? [['计票核对', verificationText(verification)] as [string, string]] : []),
   ];
-  cover.addRow(['评议结果报告']).font = { bold: true, size: 18 };
+  cover.addRow([results.rehearsal ? '评议结果报告（试运行）' : '评议结果报告']).font = {
+    bold: true,
+    size: 18,
+  };
   cover.addRow([]);
   for (const values of coverRows) {
     const row = cover.addRow(values);
@@ -273,5 +278,13 @@ export async function renderWorkbook({
   table(commentSheet, '意见建议（仅供组织者内部使用，不得公开）', ['评议对象', '意见建议'], commentRows);
   commentSheet.getColumn(2).width = 80;
 
+  if (results.rehearsal) {
+    // every sheet, on screen (its title row) and on every printed page (the header)
+    workbook.eachSheet((sheet) => {
+      sheet.headerFooter.oddHeader = `&C${REHEARSAL_MARK}`;
+      const title = sheet.getCell(1, 1);
+      if (sheet.name !== '封面') title.value = `【试运行】${String(title.value ?? '')}`;
+    });
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -24,6 +24,8 @@ export interface BallotPageProps {
   action: string;
   submissionId: string;
   lang?: Lang;
+  /** the campaign runs as a rehearsal (试运行): the page says its ballots are test data */
+  rehearsal?: boolean | undefined;
   /** what the voter had chosen, when the page comes back with issues */
   values?: FormValues;
   issues?: Issue[];
@@ -225,6 +227,11 @@ export function BallotPage(props: BallotPageProps) {
           <progress max={subjects.length} value={answered} aria-hidden="true" />
         </div>
         <div class="wrap">
+          {props.rehearsal ? (
+            <p class="rehearsal" id="rehearsal">
+              {t.rehearsal}
+            </p>
+          ) : null}
           <div class="intro">
             <p class="muted">{fill(t.group, { group: group.label })}</p>
             <p>{fill(t.intro, { count: subjects.length })}</p>

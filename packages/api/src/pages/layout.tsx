@@ -13,10 +13,20 @@ export interface LayoutProps {
   campaignHeading?: boolean;
   /** pages the script enhances: the ballot, and the pages that may finish or remember a submit */
   script?: boolean;
+  /** a second inline stylesheet (the public pages'), allowed by its own hash in their CSP */
+  extraStyles?: string;
   children: Child;
 }
 
-export function Layout({ title, lang = 'zh-CN', campaign, campaignHeading, script, children }: LayoutProps) {
+export function Layout({
+  title,
+  lang = 'zh-CN',
+  campaign,
+  campaignHeading,
+  script,
+  extraStyles,
+  children,
+}: LayoutProps) {
   return (
     <html lang={lang}>
       <head>
@@ -30,6 +40,7 @@ export function Layout({ title, lang = 'zh-CN', campaign, campaignHeading, scrip
         <link rel="icon" href="data:," />
         {/* raw: escaping would break the CSS and its CSP hash */}
         <style dangerouslySetInnerHTML={{ __html: styles }} />
+        {extraStyles ? <style dangerouslySetInnerHTML={{ __html: extraStyles }} /> : null}
         {script ? <script defer src={scriptPath} integrity={scriptIntegrity} /> : null}
       </head>
       <body>

@@ -29,6 +29,7 @@ const zh = {
   intro: '请对下列 {count} 个评议对象逐一作出总体评价（必选）；分项评价和意见建议可以不填。',
   abstain: '选“{labels}”表示不了解情况，不计入有效票。',
   anonymous: '本表不记录您的姓名，评议匿名进行。提交后不能修改。',
+  rehearsal: '试运行（测试）：这是正式评议前的演练，现在提交的评议表只作测试，正式评议开始前将全部清除。',
   progress: '已评 {done} / {total}',
   required: '（必选）',
   missingHere: '请选择一项总体评价',
@@ -77,6 +78,8 @@ const en: Texts = {
   abstain: 'Choosing “{labels}” means you do not know enough; it is not counted as a vote.',
   anonymous:
     'Your name is not recorded: the evaluation is anonymous. A ballot cannot be changed once submitted.',
+  rehearsal:
+    'Rehearsal (test): this is a trial run before the formal evaluation. Ballots submitted now are test data and are deleted before it begins.',
   progress: 'Rated {done} of {total}',
   required: ' (required)',
   missingHere: 'Please choose an overall rating',

@@ -189,6 +189,7 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
           action={`/b/${token}`}
           submissionId={newSubmissionId()}
           lang={langOfRequest(c)}
+          rehearsal={voter.record.rehearsal === true}
         />,
       ),
     );
@@ -252,6 +253,7 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
             action={`/b/${token}`}
             submissionId={submissionIdOf(form) || newSubmissionId()}
             lang={langOfRequest(c)}
+            rehearsal={voter.record.rehearsal === true}
             values={formValuesOf(form)}
             issues={(error.issues ?? []).slice(0, MAX_ISSUES)}
           />

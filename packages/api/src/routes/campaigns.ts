@@ -90,6 +90,20 @@ const statusRoute = (to: 'open' | 'close') =>
     },
   });
 
+/** Opening may make the campaign a rehearsal (试运行). */
+const openRoute = createRoute({
+  ...statusRoute('open'),
+  request: {
+    params: CampaignParams,
+    query: z.object({
+      rehearsal: z.string().optional().openapi({
+        description:
+          '`true`: open as a rehearsal (试运行): its ballots are marked as test data everywhere and are wiped before the formal opening',
+      }),
+    }),
+  },
+});
+
 const ReopenBody = z
   .object({
     reason: z
@@ -197,8 +211,28 @@ const audit = createRoute({
   request: { params: CampaignParams },
   responses: {
     200: json(
-      z.array(z.object({ at: z.string(), action: z.string(), detail: z.record(z.string(), z.unknown()) })),
-      'entries',
+      z.array(
+        z.object({
+          at: z.string(),
+          action: z.string(),
+          detail: z.record(z.string(), z.unknown()),
+          actor: z
+            .discriminatedUnion('type', [
+              z.object({ type: z.literal('account'), name: z.string() }),
+              z.object({ type: z.literal('service') }),
+              z.object({ type: z.literal('system') }),
+              z.object({ type: z.literal('client'), digest: z.string() }),
+              // the holder of a subject's feedback link (反馈链接), who keeps its rectification measures
+              z.object({ type: z.literal('feedback'), subject: z.string() }),
+            ])
+            .optional()
+            .openapi({
+              description: 'who made the change; absent on entries written before actors were recorded',
+            }),
+          campaign: z.string().optional(),
+        }),
+      ),
+      'entries, oldest first, each with its actor',
     ),
     ...organizerErrors,
     404: errorResponse('no such campaign'),
@@ -213,9 +247,10 @@ export function campaignRoutes(deps: AppDeps) {
   });
   app.openapi(list, async (c) => c.json(await listCampaigns(deps.db), 200));
   app.openapi(get, async (c) => c.json(await requireCampaign(deps.db, c.req.valid('param').id), 200));
-  app.openapi(statusRoute('open'), async (c) => {
+  app.openapi(openRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c));
+    const rehearsal = c.req.valid('query').rehearsal === 'true';
+    const record = await setCampaignStatus(deps.db, id, 'open', deps.now(), actorOf(c), { rehearsal });
     forgetCampaign(deps.db, id);
     return c.json(record, 200);
   });

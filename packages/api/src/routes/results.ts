@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   type CampaignRecord,
   type Db,
+  type Pace,
   readConsistentCut,
   readFinalTally,
   requireCampaign,
@@ -29,7 +30,21 @@ const results = createRoute({
   },
 });
 
-export type ResultsAnswer = Results & { final: boolean; settled: boolean; verification?: Verification };
+export type ResultsAnswer = Results & {
+  final: boolean;
+  settled: boolean;
+  verification?: Verification;
+  pace?: { minute: string; ballots: number }[];
+};
+
+/** The most minutes a live answer lists: a day of voting at the dashboard's resolution. */
+const PACE_MINUTES = 1440;
+
+const paceOf = (pace: Pace) =>
+  Object.entries(pace)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .slice(-PACE_MINUTES)
+    .map(([minute, ballots]) => ({ minute, ballots }));
 
 /**
  * The last consistent live answer per campaign in this process: shown (with `settled: false` and its own asOf)
@@ -46,7 +61,7 @@ function answer(
   record: CampaignRecord,
   tally: Tally,
   asOf: string,
-  extra: Pick<ResultsAnswer, 'final' | 'settled' | 'verification'>,
+  extra: Pick<ResultsAnswer, 'final' | 'settled' | 'verification' | 'pace'>,
 ): ResultsAnswer {
   const computed = computeResults({
     campaignId: record.id,
@@ -55,8 +70,27 @@ function answer(
     asOf,
     tally,
     issued: record.issued,
+    rehearsal: record.rehearsal === true,
   });
   return { ...computed, ...extra };
+}
+
+/**
+ * The record of a closed campaign: its results from the verified tally of its last closing, or undefined while the
+ * campaign is not closed or its closing report is not made yet. Publications and feedback links show only this.
+ */
+export async function readClosingResults(
+  db: Db,
+  record: CampaignRecord,
+): Promise<(ResultsAnswer & { verification: Verification }) | undefined> {
+  if (record.status !== 'closed') return undefined;
+  const final = await readFinalTally(db, record.id, record.closedAt ?? record.updatedAt);
+  if (!final) return undefined;
+  const { verification } = final;
+  return {
+    ...answer(record, final.tally, verification.verifiedAt, { final: true, settled: true, verification }),
+    verification,
+  };
 }
 
 /** The results of a campaign as one consistent count (what the API, the console and the dashboard show). */
@@ -66,21 +100,16 @@ export async function readResults(db: Db, id: string, now: Date): Promise<Result
   const reading = readConsistentCut(db, id);
   reading.catch(() => {});
   const record = await requireCampaign(db, id);
-  if (record.status === 'closed') {
-    const final = await readFinalTally(db, id, record.closedAt ?? record.updatedAt);
-    if (final) {
-      const { verification } = final;
-      return answer(record, final.tally, verification.verifiedAt, {
-        final: true,
-        settled: true,
-        verification,
-      });
-    }
-  }
+  const closing = await readClosingResults(db, record);
+  if (closing) return closing;
   const key = `${db.tableName}\u0000${id}`;
   const cut = await reading;
   if (cut.settled) {
-    const live = answer(record, cut.tally, now.toISOString(), { final: false, settled: true });
+    const live = answer(record, cut.tally, now.toISOString(), {
+      final: false,
+      settled: true,
+      pace: paceOf(cut.pace),
+    });
     remember(key, live);
     return live;
   }

@@ -18,9 +18,20 @@ import { CsrfField, Layout } from './layout.tsx';
 import { CodeQr, OpenLinkCell } from './qr.tsx';
 import { ResultsTables } from './results.tsx';
 
-export const StatusBadge = (props: { status: CampaignStatus }) => (
-  <span class={`status ${props.status}`}>{statusLabels[props.status]}</span>
+export const StatusBadge = (props: { status: CampaignStatus; rehearsal?: boolean | undefined }) => (
+  <>
+    <span class={`status ${props.status}`}>{statusLabels[props.status]}</span>
+    {props.rehearsal ? <span class="status rehearsal">试运行</span> : null}
+  </>
 );
+
+/** Every page of a rehearsal says so: its ballots are test data. */
+export const RehearsalNotice = (props: { record: CampaignRecord }) =>
+  props.record.rehearsal ? (
+    <p class="notice rehearsal" id="rehearsal-notice">
+      试运行（测试）：本活动收到的评议表都是测试数据，不是正式评议结果。试运行结束后由组织者“清除试运行数据”，再正式开始评议。
+    </p>
+  ) : null;
 
 export interface ListedCampaign {
   id: string;
@@ -87,7 +98,7 @@ export function CampaignListPage(props: {
                       <a href={`/console/campaigns/${c.id}`}>{c.title}</a>
                     </td>
                     <td>
-                      <StatusBadge status={c.status} />
+                      <StatusBadge status={c.status} rehearsal={c.results?.rehearsal} />
                     </td>
                     <td class="num">{c.results ? c.results.ballots : '—'}</td>
                     <td class="num">{issued ? `${used} / ${issued}` : '—'}</td>
@@ -205,9 +216,12 @@ export type Tab =
   | 'subjects'
   | 'reports'
   | 'ledger'
+  | 'paper'
   | 'dashboard'
   | 'audit'
-  | 'share';
+  | 'share'
+  | 'publication'
+  | 'measures';
 
 export function CampaignFrame(props: {
   signedIn: SignedIn;
@@ -234,8 +248,9 @@ export function CampaignFrame(props: {
         <a href="/console/campaigns">评议活动</a> › {d.organizer}
       </p>
       <h1>
-        {d.title} <StatusBadge status={record.status} />
+        {d.title} <StatusBadge status={record.status} rehearsal={record.rehearsal} />
       </h1>
+      <RehearsalNotice record={record} />
       {props.notice ? (
         <p class="notice ok" role="status">
           {props.notice}
@@ -248,7 +263,10 @@ export function CampaignFrame(props: {
         {props.access === 'run' ? tab('subjects', '评议对象', '/subjects') : null}
         {tab('reports', '报告', '/reports')}
         {props.access === 'run' ? tab('ledger', '评议码台账', '/ledger') : null}
+        {props.access === 'run' ? tab('paper', '书面评议', '/paper') : null}
         {tab('dashboard', '实时大屏', '/dashboard')}
+        {props.access === 'run' ? tab('publication', '公示与反馈', '/publication') : null}
+        {tab('measures', '整改落实', '/measures')}
         {props.access === 'run' ? tab('audit', '操作记录', '/audit') : null}
         {props.access === 'run' ? tab('share', '共享', '/share') : null}
       </nav>
@@ -262,6 +280,8 @@ export type ResultsAnswer = Results & {
   final?: boolean;
   settled?: boolean;
   verification?: { ballots: number; live: number | null; differences: number | null; agreed: boolean };
+  /** live answers: ballots per minute (UTC minute), oldest first */
+  pace?: { minute: string; ballots: number }[];
 };
 
 function CountNote(props: { results: ResultsAnswer }) {
@@ -341,10 +361,24 @@ export function OverviewPage(props: {
           {run ? (
             <div class="actions">
               {record.status === 'draft' ? (
-                <form method="post" action={`/console/campaigns/${record.id}/open`} class="inline">
-                  <CsrfField signedIn={props.signedIn} />
-                  <button type="submit">开始评议</button>
-                </form>
+                <>
+                  <form method="post" action={`/console/campaigns/${record.id}/open`} class="inline">
+                    <CsrfField signedIn={props.signedIn} />
+                    <button type="submit">开始评议</button>
+                  </form>
+                  <form method="post" action={`/console/campaigns/${record.id}/open`} class="inline">
+                    <CsrfField signedIn={props.signedIn} />
+                    <input type="hidden" name="rehearsal" value="true" />
+                    <button type="submit" class="secondary">
+                      开始试运行
+                    </button>
+                  </form>
+                </>
+              ) : null}
+              {record.status === 'closed' && record.rehearsal ? (
+                <a class="button secondary" href={`/console/campaigns/${record.id}/wipe`}>
+                  清除试运行数据…
+                </a>
               ) : null}
               {record.status === 'open' ? (
                 <a class="button secondary" href={`/console/campaigns/${record.id}/close`}>
@@ -367,7 +401,9 @@ export function OverviewPage(props: {
             </form>
           ) : null}
           {record.status === 'draft' ? (
-            <p class="hint">草稿：评议人还不能投票。开始评议后，在评议时间内才能提交评议表。</p>
+            <p class="hint">
+              草稿：评议人还不能投票。开始评议后，在评议时间内才能提交评议表。“开始试运行”用于正式评议前的演练：收到的评议表都标为测试，结束试运行后可一键清除。
+            </p>
           ) : null}
         </section>
       </div>
@@ -549,6 +585,45 @@ export function CloseConfirmPage(props: { signedIn: SignedIn; record: CampaignRe
           <CsrfField signedIn={props.signedIn} />
           <button type="submit" class="danger">
             确认结束评议
+          </button>
+          <a class="button secondary" href={`/console/campaigns/${record.id}`}>
+            取消
+          </a>
+        </form>
+      </section>
+    </CampaignFrame>
+  );
+}
+
+/** What wiping a rehearsal does, before it is done. */
+export function WipeConfirmPage(props: { signedIn: SignedIn; record: CampaignRecord; ballots: number }) {
+  const { record } = props;
+  const closed = record.status === 'closed';
+  return (
+    <CampaignFrame signedIn={props.signedIn} record={record} access="run" tab="overview">
+      <section class="panel">
+        <h2>清除试运行数据</h2>
+        {closed ? null : (
+          <p class="notice bad" role="alert">
+            试运行还在进行：请先“结束评议”，待结束时的报告生成后再清除。
+          </p>
+        )}
+        <p>清除后：</p>
+        <ul>
+          <li>
+            试运行收到的 <strong>{props.ballots}</strong>{' '}
+            张评议表、意见建议、自填事项、回执、实时统计、结束时的计票核对和全部报告（含已生成的文件）一并删除，不可恢复；
+          </li>
+          <li>活动回到草稿，可以修改方案，再“开始评议”正式评议；</li>
+          <li>
+            试运行中用过的评议码作废（这些纸条已在测试人员手中，不能再用于正式评议，需要时补打）；未用过的评议码仍然有效；
+          </li>
+          <li>清除记入操作记录。正式评议的数据任何时候都不能清除。</li>
+        </ul>
+        <form method="post" action={`/console/campaigns/${record.id}/wipe`} class="actions">
+          <CsrfField signedIn={props.signedIn} />
+          <button type="submit" class="danger" disabled={!closed}>
+            确认清除试运行数据
           </button>
           <a class="button secondary" href={`/console/campaigns/${record.id}`}>
             取消

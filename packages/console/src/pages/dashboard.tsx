@@ -1,10 +1,11 @@
-// The live dashboard: the board (turnout per group against codes issued, per subject kind a ranked table with counts,
+// The live dashboard: the board (turnout per group against codes issued, ballots per minute, per subject kind a ranked table with counts,
 // rates, weighted score, rule flags and a chart, the comment count) as one fragment drawn from one results read,
 // inside the campaign page and on a projector page of its own that swaps in a fresh board every few seconds.
 import type { CampaignRecord } from '@pingyi/data';
-import { rankedSubjects, rateChart } from '@pingyi/reports';
+import { paceChart, rankedSubjects, rateChart } from '@pingyi/reports';
 import { dashboardScriptIntegrity, dashboardScriptPath, projectorStyles } from '../dashboard-assets.ts';
 import type { SignedIn } from '../session.ts';
+import { toLocalInput } from '../zoned.ts';
 import { CampaignFrame, type ResultsAnswer } from './campaigns.tsx';
 import { channelLabels, formatTime, percent } from './labels.ts';
 import { StandaloneDocument } from './print.tsx';
@@ -20,8 +21,57 @@ function stateOf(results: ResultsAnswer): { label: string; tone: 'final' | 'live
 }
 
 /** An ECharts SVG as an image: its inline styles stay inside the image, outside the page's style policy. */
-const chartImage = (title: string, rows: { name: string; rate: number }[]) =>
-  `data:image/svg+xml;base64,${Buffer.from(rateChart(title, rows), 'utf8').toString('base64')}`;
+const svgImage = (svg: string) => `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+
+/** Minutes the pace chart spans. */
+export const PACE_WINDOW = 30;
+
+/**
+ * The pace of the last PACE_WINDOW minutes up to the latest minute with a ballot (so the chart shows the meeting
+ * that just voted, not an empty hour after it), quiet minutes as 0, labelled in the campaign's time zone.
+ */
+export function paceWindow(pace: { minute: string; ballots: number }[], timeZone: string) {
+  const last = pace.at(-1);
+  if (!last) return undefined;
+  const counts = new Map(pace.map((p) => [p.minute, p.ballots]));
+  const end = Date.parse(`${last.minute}:00Z`);
+  const rows = Array.from({ length: PACE_WINDOW }, (_, i) => {
+    const at = new Date(end - (PACE_WINDOW - 1 - i) * 60_000);
+    return {
+      label: toLocalInput(at, timeZone).slice(11, 16),
+      ballots: counts.get(at.toISOString().slice(0, 16)) ?? 0,
+    };
+  });
+  return {
+    rows,
+    peak: Math.max(...rows.map((r) => r.ballots)),
+    latest: rows.at(-1) ?? { label: '', ballots: 0 },
+  };
+}
+
+function Pace(props: { results: ResultsAnswer; timeZone: string }) {
+  const window = paceWindow(props.results.pace ?? [], props.timeZone);
+  if (!window) return null;
+  const { rows, peak, latest } = window;
+  const title = `每分钟投票（${rows[0]?.label}–${latest.label}）`;
+  return (
+    <section aria-labelledby="pace-title" class="pace">
+      <h2 id="pace-title">投票速度</h2>
+      <p id="pace">
+        最近有票的一分钟（{latest.label}）<strong>{latest.ballots}</strong> 张；近 {PACE_WINDOW} 分钟最多{' '}
+        {peak} 张/分钟，共 {rows.reduce((n, r) => n + r.ballots, 0)} 张
+      </p>
+      <img
+        class="chart"
+        alt={`${title}：${rows
+          .filter((r) => r.ballots > 0)
+          .map((r) => `${r.label} ${r.ballots} 张`)
+          .join('，')}`}
+        src={svgImage(paceChart(title, rows))}
+      />
+    </section>
+  );
+}
 
 export function Board(props: { record: CampaignRecord; results: ResultsAnswer }) {
   const { record, results } = props;
@@ -31,6 +81,11 @@ export function Board(props: { record: CampaignRecord; results: ResultsAnswer })
   const comments = results.subjects.reduce((n, s) => n + s.comments, 0);
   return (
     <>
+      {results.rehearsal ? (
+        <p class="rehearsal-mark" id="rehearsal-mark">
+          试运行 · 测试数据（正式评议前清除）
+        </p>
+      ) : null}
       <div class="board-head">
         <p class="big-count">
           已收评议票 <strong id="ballots">{results.ballots}</strong> 张
@@ -74,6 +129,7 @@ export function Board(props: { record: CampaignRecord; results: ResultsAnswer })
           })}
         </tbody>
       </table>
+      <Pace results={results} timeZone={d.timezone} />
       <div class="kinds">
         {d.subjectKinds.map((kind) => {
           const subjects = rankedSubjects(results, kind.id);
@@ -123,9 +179,11 @@ export function Board(props: { record: CampaignRecord; results: ResultsAnswer })
                 <img
                   class="chart"
                   alt={`${kind.label}满意率图：${shown.map((s) => `${s.name} ${percent(s.overall.positiveRate)}`).join('，')}`}
-                  src={chartImage(
-                    `${kind.label}满意率`,
-                    shown.map((s) => ({ name: s.name, rate: s.overall.positiveRate ?? 0 })),
+                  src={svgImage(
+                    rateChart(
+                      `${kind.label}满意率`,
+                      shown.map((s) => ({ name: s.name, rate: s.overall.positiveRate ?? 0 })),
+                    ),
                   )}
                 />
               ) : null}

@@ -1,6 +1,6 @@
 // Words the console shows for stored values: roles, statuses, channels, audit actions, and times in the county's zone.
 import type { Actor, AuditEntry, Role } from '@pingyi/data';
-import type { CampaignStatus } from '@pingyi/domain';
+import { type CampaignStatus, MEASURE_STATUS_LABELS } from '@pingyi/domain';
 import { formatTime as formatReportTime } from '@pingyi/reports/columns';
 
 export const roleLabels: Record<Role, string> = {
@@ -34,6 +34,10 @@ const actionLabels: Record<string, string> = {
   edit: '修改方案',
   codes: '生成评议码',
   'codes-void': '作废评议码',
+  'paper-batch': '新建书面评议批次',
+  'paper-pass': '完成一遍纸质录入',
+  'paper-resolve': '处理录入不一致',
+  'paper-commit': '计入书面评议批次',
   export: '导出报告',
   download: '下载报告',
   share: '修改共享',
@@ -47,6 +51,12 @@ const actionLabels: Record<string, string> = {
   'login-failed': '登录失败',
   'login-throttled': '登录被限制',
   logout: '退出',
+  publish: '发布公示',
+  withdraw: '撤回公示',
+  'feedback-link': '签发反馈链接',
+  'feedback-revoke': '收回反馈链接',
+  'measure-add': '新增整改措施',
+  'measure-update': '更新整改措施',
 };
 
 export const actionLabel = (action: string) => actionLabels[action] ?? action;
@@ -55,6 +65,7 @@ export function actorLabel(actor: Actor | undefined): string {
   if (!actor) return '—';
   if (actor.type === 'account') return actor.name;
   if (actor.type === 'client') return `未登录的访问者 ${actor.digest.slice(0, 6)}`;
+  if (actor.type === 'feedback') return `反馈链接 ${actor.subject}`;
   return actor.type === 'service' ? '服务凭证（API 令牌）' : '系统（运维命令）';
 }
 
@@ -78,6 +89,28 @@ const detailNames: Record<string, string> = {
   after: '修改后',
   by: '操作者',
   supersededReports: '被取代的报告',
+  publication: '公示',
+  kinds: '公示类别',
+  show: '公示内容',
+  progress: '含整改进展',
+  receipts: '含回执清单',
+  startsAt: '开始',
+  endsAt: '结束',
+  subject: '评议对象',
+  expiresAt: '有效期至',
+  link: '链接',
+  measure: '措施编号',
+  description: '措施',
+  owner: '责任人',
+  deadline: '完成时限',
+  status: '进展',
+};
+
+/** Stored words of the follow-up entries (measure status, what a 公示 shows), as the office says them. */
+const valueLabels: Record<string, string> = {
+  ...MEASURE_STATUS_LABELS,
+  rates: '满意率等比率',
+  verdicts: '仅评议结论',
 };
 
 function show(value: unknown): string {
@@ -94,6 +127,7 @@ function show(value: unknown): string {
       .join('；');
   }
   if (typeof value === 'string' && value in statusLabels) return statusLabels[value as CampaignStatus];
+  if (typeof value === 'string' && value in valueLabels) return valueLabels[value] ?? value;
   if (typeof value === 'string' && value in roleLabels) return roleLabels[value as Role];
   return String(value);
 }

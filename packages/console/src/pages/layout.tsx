@@ -5,7 +5,7 @@ import type { SignedIn } from '../session.ts';
 import { styles } from '../styles.ts';
 import { roleLabels } from './labels.ts';
 
-export type Section = 'campaigns' | 'accounts' | 'audit' | 'password';
+export type Section = 'campaigns' | 'overdue' | 'accounts' | 'audit' | 'password';
 
 export interface LayoutProps {
   title: string;
@@ -43,6 +43,9 @@ export function Layout({ title, signedIn, section, script, children }: LayoutPro
               <>
                 <a href="/console/campaigns" {...current('campaigns')}>
                   评议活动
+                </a>
+                <a href="/console/measures/overdue" {...current('overdue')}>
+                  逾期整改
                 </a>
                 {signedIn.account.role === 'admin' ? (
                   <>

@@ -101,7 +101,7 @@ export function LedgerPage(props: {
         <section class="panel">
           <h2>作废评议码</h2>
           <p>
-            纸条遗失时，按纸条上的序号作废对应的评议码：它的链接随即显示“评议码已作废”，不能再投票。已经投过票的评议码不能作废。作废后可补打一张新的评议码。
+            纸条遗失或损坏时，按纸条上的序号作废对应的评议码：它的链接随即显示“评议码已作废”，不能再投票。已经投过票的评议码不能作废。“作废并补发”同时生成一张新的评议码（新序号）供打印，台账的已发放随之加一。
           </p>
           <form method="post" action={`/console/campaigns/${record.id}/ledger/void`} class="inline-form">
             <CsrfField signedIn={props.signedIn} />
@@ -119,6 +119,9 @@ export function LedgerPage(props: {
             </span>
             <button type="submit" class="danger">
               作废
+            </button>
+            <button type="submit" name="reissue" value="1">
+              作废并补发
             </button>
           </form>
         </section>

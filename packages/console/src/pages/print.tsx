@@ -51,6 +51,8 @@ export function SlipsPage(props: {
   campaignTitle: string;
   groupLabel: string;
   slips: Slip[];
+  /** the serial a reissued slip replaces (voided just before), said in the heading */
+  replaces?: number | undefined;
 }) {
   const sheets: Slip[][] = [];
   for (let i = 0; i < props.slips.length; i += SLIPS_PER_SHEET)
@@ -60,10 +62,16 @@ export function SlipsPage(props: {
   return (
     <PrintDocument title={`评议码打印 · ${props.groupLabel}`}>
       <header class="screen-only">
-        <h1>
-          已为“{props.groupLabel}”生成 {props.slips.length} 个评议码（序号 {first}–{last}），共{' '}
-          {sheets.length} 页 A4
-        </h1>
+        {props.replaces === undefined ? (
+          <h1>
+            已为“{props.groupLabel}”生成 {props.slips.length} 个评议码（序号 {first}–{last}），共{' '}
+            {sheets.length} 页 A4
+          </h1>
+        ) : (
+          <h1>
+            “{props.groupLabel}”序号 {props.replaces} 已作废，补发序号 {first}
+          </h1>
+        )}
         <p>请按 Ctrl+P（Mac：⌘+P）打印：纸张 A4、纵向、缩放 100%。剪开后随机发放，不要记录谁拿到哪个序号。</p>
         <p>此页面离开后不再显示这些评议码；遗失的评议码可在活动页面作废。</p>
         <p>

@@ -57,7 +57,7 @@ export function SubjectsPage(props: {
   const base = `/console/campaigns/${record.id}/subjects`;
   const LIMIT = 200;
   return (
-    <CampaignFrame signedIn={props.signedIn} record={record} access={props.access} tab="subjects">
+    <CampaignFrame signedIn={props.signedIn} record={record} access={props.access} tab="subjects" script>
       {outcome && 'problems' in outcome ? (
         <section class="notice bad" role="alert" id="import-problems">
           <h2 class="flush">
@@ -110,7 +110,7 @@ export function SubjectsPage(props: {
             </li>
           </ol>
           {props.editable.subjects ? (
-            <form method="post" action={base} enctype="multipart/form-data">
+            <form method="post" action={base} enctype="multipart/form-data" data-upload="import-progress">
               <CsrfField signedIn={props.signedIn} />
               <label for="subjects-file">评议对象名单（.xlsx 或 .csv，最多 2000 行）</label>
               <input
@@ -123,6 +123,9 @@ export function SubjectsPage(props: {
               <div class="actions">
                 <button type="submit">检查并导入</button>
               </div>
+              <p id="import-progress" role="status" hidden>
+                <progress max="100" aria-label="导入进度" /> <span />
+              </p>
             </form>
           ) : (
             <p class="muted">评议对象已不能修改。</p>

@@ -1,6 +1,13 @@
 // Campaign routes of the console: list, create from a template or a file, the campaign page and its tabs, open,
 // close with a confirmation, issue codes, share. Changes go through the JSON API as the signed-in account.
-import { listAccounts, listAudit, listCampaigns, requireCampaign, shareCampaign } from '@pingyi/data';
+import {
+  listAccounts,
+  listAudit,
+  listCampaigns,
+  RehearsalWipeError,
+  requireCampaign,
+  shareCampaign,
+} from '@pingyi/data';
 import { CAMPAIGN_JSON_MAX } from '@pingyi/domain';
 import { Hono } from 'hono';
 import { accessTo, requireAccess, requireRole } from '../access.ts';
@@ -18,9 +25,10 @@ import {
   OverviewPage,
   type ResultsAnswer,
   SharePage,
+  WipeConfirmPage,
 } from '../pages/campaigns.tsx';
 import { documentOf } from '../pages/layout.tsx';
-import { qrSvgs } from '../qr.ts';
+import { slipsOf } from '../qr.ts';
 import {
   actorOf,
   type ConsoleEnv,
@@ -40,6 +48,9 @@ const notices: Record<string, string> = {
   closed: '评议已结束。最终报告正在生成，稍后可在“报告”中下载。',
   shared: '共享设置已保存。',
   reopened: '评议已重新开放，原因已记入操作记录；结束时的报告已标记为已被取代。',
+  rehearsing: '试运行已开始：收到的评议表都标为测试数据。演练结束后请“结束评议”，再“清除试运行数据”。',
+  wiped:
+    '试运行数据已全部清除（评议票、意见、统计、报告），活动回到草稿。试运行中用过的评议码已作废，未用的评议码仍然有效。',
 };
 
 const TEMPLATE_ZONE = 'Asia/Shanghai';
@@ -181,10 +192,26 @@ export function campaignRoutes(deps: ConsoleDeps) {
   });
 
   app.post('/campaigns/:id/open', async (c) => {
+    const { form, signedIn: s } = await postedForm(c);
+    const { record } = await campaignFor(s, c.req.param('id'), 'run');
+    const rehearsal = text(form, 'rehearsal') === 'true';
+    await callApi(deps, s, 'POST', `/api/campaigns/${record.id}/open${rehearsal ? '?rehearsal=true' : ''}`);
+    return c.redirect(`/console/campaigns/${record.id}?done=${rehearsal ? 'rehearsing' : 'opened'}`, 303);
+  });
+
+  app.get('/campaigns/:id/wipe', async (c) => {
+    const s = signedIn(c);
+    const { record } = await campaignFor(s, c.req.param('id'), 'run');
+    if (!record.rehearsal) throw new RehearsalWipeError(record.id, 'formal');
+    const answer = await results(s, record.id);
+    return c.html(documentOf(<WipeConfirmPage signedIn={s} record={record} ballots={answer.ballots} />));
+  });
+
+  app.post('/campaigns/:id/wipe', async (c) => {
     const { signedIn: s } = await postedForm(c);
     const { record } = await campaignFor(s, c.req.param('id'), 'run');
-    await callApi(deps, s, 'POST', `/api/campaigns/${record.id}/open`);
-    return c.redirect(`/console/campaigns/${record.id}?done=opened`, 303);
+    await deps.wipeRehearsal(record.id, actorOf(s));
+    return c.redirect(`/console/campaigns/${record.id}?done=wiped`, 303);
   });
 
   app.get('/campaigns/:id/close', async (c) => {
@@ -226,10 +253,8 @@ export function campaignRoutes(deps: ConsoleDeps) {
       `/api/campaigns/${record.id}/codes`,
       { group, count },
     );
-    const svgs = await qrSvgs(codes.map((code) => code.url));
-    const withQr = codes.map((code, i) => ({ ...code, svg: svgs[i] ?? '' }));
     return c.html(
-      documentOf(<IssuedCodesPage signedIn={s} record={record} group={group} codes={withQr} />),
+      documentOf(<IssuedCodesPage signedIn={s} record={record} group={group} codes={await slipsOf(codes)} />),
       201,
     );
   });

@@ -1,5 +1,5 @@
 // Ledger routes of the console: the code ledger per group, and voiding a lost slip's code through the JSON API
-// (the API audits it with the signed-in account as actor).
+// (the API audits it with the signed-in account as actor), optionally reissuing it: one new code, shown as a slip.
 import { requireCampaign } from '@pingyi/data';
 import { Hono } from 'hono';
 import { requireAccess } from '../access.ts';
@@ -8,6 +8,8 @@ import { ApiAnswerError, InvalidInputError } from '../errors.ts';
 import type { ResultsAnswer } from '../pages/campaigns.tsx';
 import { documentOf } from '../pages/layout.tsx';
 import { LedgerPage, ledgerOf } from '../pages/ledger.tsx';
+import { SlipsPage } from '../pages/print.tsx';
+import { slipsOf } from '../qr.ts';
 import { type ConsoleEnv, callApi, postedForm, signedIn, text } from '../request.ts';
 import type { SignedIn } from '../session.ts';
 
@@ -53,7 +55,28 @@ export function ledgerRoutes(deps: ConsoleDeps) {
         return c.html(await ledgerPage(s, id, undefined, error.message), 400);
       throw error;
     }
-    return c.redirect(`/console/campaigns/${id}/ledger?voided=${serial}`, 303);
+    if (text(form, 'reissue') !== '1')
+      return c.redirect(`/console/campaigns/${id}/ledger?voided=${serial}`, 303);
+    // The void stands even if the new code cannot be issued: the error page says so, and the slips page prints one.
+    const { codes } = await callApi<{ codes: { serial: number; url: string }[] }>(
+      deps,
+      s,
+      'POST',
+      `/api/campaigns/${id}/codes`,
+      { group, count: 1 },
+    );
+    return c.html(
+      documentOf(
+        <SlipsPage
+          campaignId={id}
+          campaignTitle={record.definition.title}
+          groupLabel={record.definition.groups.find((g) => g.id === group)?.label ?? group}
+          slips={await slipsOf(codes)}
+          replaces={serial}
+        />,
+      ),
+      201,
+    );
   });
 
   return app;

@@ -8,7 +8,7 @@ import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { CampaignFrame } from '../pages/campaigns.tsx';
 import { CsrfField, documentOf } from '../pages/layout.tsx';
 import { PosterPage, SLIPS_PER_SHEET, SlipsPage } from '../pages/print.tsx';
-import { qrSvg, qrSvgs } from '../qr.ts';
+import { qrSvg, slipsOf } from '../qr.ts';
 import { type ConsoleEnv, callApi, postedForm, signedIn, text } from '../request.ts';
 import type { SignedIn } from '../session.ts';
 
@@ -96,14 +96,13 @@ export function printRoutes(deps: ConsoleDeps) {
       `/api/campaigns/${record.id}/codes`,
       { group, count },
     );
-    const svgs = await qrSvgs(codes.map((code) => code.url));
     return c.html(
       documentOf(
         <SlipsPage
           campaignId={record.id}
           campaignTitle={record.definition.title}
           groupLabel={record.definition.groups.find((g) => g.id === group)?.label ?? group}
-          slips={codes.map((code, i) => ({ ...code, svg: svgs[i] ?? '' }))}
+          slips={await slipsOf(codes)}
         />,
       ),
       201,
