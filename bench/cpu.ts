@@ -23,7 +23,9 @@ async function countedReaches(runtime: Runtime, target: number): Promise<void> {
 
 export async function benchCpu(ballots = 1200, concurrency = 16) {
   const rows = [];
-  for (const aggregation of [false, true]) {
+  // BENCH_CPU=api or BENCH_CPU=whole measures one of the two (while trying a change)
+  const only = process.env.BENCH_CPU;
+  for (const aggregation of [false, true].filter((a) => !only || only === (a ? 'whole' : 'api'))) {
     const runtime = await startRuntime({ aggregation });
     try {
       const statuses = new Map<number, number>();

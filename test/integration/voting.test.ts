@@ -160,6 +160,9 @@ describe('voting end to end', () => {
     const again = await stack.call('GET', `/b/${tokens.party?.[0]}`);
     expect(again.status).toBe(409);
     expect(again.text).toContain('已经投过票');
+    // an error page carries the evaluator's headers as the ballot page does
+    expect(again.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(again.headers.get('content-security-policy')).toBe(page.headers.get('content-security-policy'));
   });
 
   it('takes a plain HTML form post and shows a receipt, or the list of what is missing', async () => {
@@ -228,6 +231,8 @@ describe('rejected ballots store nothing', () => {
     );
     expect(response.status).toBe(status);
     expect(response.json.error.message).toContain(message);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await recountTally(stack.db, id)).toEqual(tallyOf([]));
   });
 

@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Actor, SERVICE_ACTOR } from '@pingyi/data';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './body-limit.ts';
 import { PayloadTooLargeError, UnauthorizedError } from './errors.ts';
 
 declare module 'hono' {
@@ -44,7 +44,7 @@ const headers = {
 
 export function organizerAuth(adminToken: string): MiddlewareHandler {
   const expected = digest(adminToken);
-  const limit = bodyLimit({
+  const limit = limitBody({
     maxSize: ORGANIZER_BODY_MAX,
     onError: () => {
       throw new PayloadTooLargeError(`请求内容过大（上限 ${ORGANIZER_BODY_MAX / 1024 / 1024} MB）`);

@@ -17,15 +17,26 @@ export const evaluatorCsp = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export const evaluatorHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
+const headers: Record<string, string> = {
   // the page is the voter's own: never cached by a proxy, never kept after the tab is gone
-  c.header('Cache-Control', 'no-store');
+  'Cache-Control': 'no-store',
   // the URL holds the code: no Referer header to anyone, ever
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('Content-Security-Policy', evaluatorCsp);
-  c.header('X-Frame-Options', 'DENY');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Cross-Origin-Opener-Policy', 'same-origin');
-  c.header('Vary', 'Accept-Language, Accept-Encoding');
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': evaluatorCsp,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  Vary: 'Accept-Language, Accept-Encoding',
+};
+
+/**
+ * Set before the route runs, so every answer made through the context carries them (error pages too). Setting
+ * them on a finished answer instead makes hono rebuild it as a web Response, once per header (about 0.3 ms of CPU
+ * per ballot, `npm run profile`); that is done only for an answer that came without them.
+ */
+export const evaluatorHeaders: MiddlewareHandler = async (c, next) => {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  await next();
+  if (c.res.headers.get('Content-Security-Policy') === evaluatorCsp) return;
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
 };

@@ -4,9 +4,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { BALLOT_BODY_MAX } from '@pingyi/domain';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { assetRoutes } from '../assets/index.ts';
+import { limitBody } from '../body-limit.ts';
 import { verifyCode } from '../codes.ts';
 import type { AppDeps } from '../deps.ts';
 import { isSameSubmission, type OpenLink, readDeviceMark, setDeviceMark } from '../device-cookie.ts';
@@ -198,7 +198,7 @@ export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
   app.post(
     '/b/:token',
     limitOpenLinks,
-    bodyLimit({
+    limitBody({
       maxSize: BALLOT_BODY_MAX,
       onError: () => {
         throw new PayloadTooLargeError('提交的内容过大（上限 64 KB），请精简意见建议后再提交');

@@ -18,11 +18,11 @@ import {
 import { measureFromForm, problemOptions } from '@pingyi/domain';
 import { formatTime, publicRows } from '@pingyi/reports/columns';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
+import { limitBody } from '../body-limit.ts';
 import type { AppDeps } from '../deps.ts';
 import { FeedbackPage, type FeedbackView } from '../pages/feedback-page.tsx';
 import { documentOf } from '../pages/layout.tsx';
@@ -112,7 +112,7 @@ export function feedbackRoutes(deps: AppDeps) {
     feedbackHeaders,
     compress(),
     csrf(),
-    bodyLimit({
+    limitBody({
       maxSize: 16 * 1024,
       onError: (c) =>
         c.html(documentOf(<PublicMessagePage title="提交内容过大" message="请精简后再提交。" />), 400),
