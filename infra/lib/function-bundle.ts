@@ -2,7 +2,7 @@
 // cold-start bench so the bench times what ships.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions, Metafile } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -12,6 +12,18 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __pingyiCreateRequire } from 'node:module'; const require = __pingyiCreateRequire(import.meta.url);";
+
+/** zod's locale index, as its own modules import it, replaced by the two locales the app uses (see the module). */
+const onlyUsedZodLocales: Plugin = {
+  name: 'pingyi-zod-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      /[/\\]node_modules[/\\]zod[/\\]/.test(importer)
+        ? { path: join(REPO_ROOT, 'infra/lib/zod-locales.ts') }
+        : undefined,
+    );
+  },
+};
 
 /** The handler's module as Lambda loads it: `index.mjs`, exporting `main`. */
 export const HANDLER = 'index.main';
@@ -49,6 +61,7 @@ export function functionBuild(
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
+    plugins: [onlyUsedZodLocales],
   };
 }
 

@@ -1,14 +1,14 @@
 // One Lambda function of a county: an ESM bundle split at its lazy imports by the local esbuild, arm64, its own log
 // group and role.
+import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { AssetHashType, DockerImage, type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
 import { DEFAULT_RUNTIME, type NodeRuntime } from './county-config.ts';
-import { functionBuild, HANDLER, REPO_ROOT } from './function-bundle.ts';
+import { HANDLER, REPO_ROOT } from './function-bundle.ts';
 import { acknowledge } from './nag.ts';
 
 export { REPO_ROOT };
@@ -34,8 +34,8 @@ export function isNewestNodeRuntime(runtime: lambda.Runtime): boolean {
 }
 
 /**
- * The code of a handler module, bundled at synth by the esbuild in node_modules (no Docker: the image
- * is only named because CDK's bundling options require one). NodejsFunction cannot do this: it passes `--outfile`,
+ * The code of a handler module, bundled at synth by the esbuild in node_modules (`functionBuild`, run by
+ * infra/bin/bundle-function.ts; no Docker: the image is only named because CDK's bundling options require one). NodejsFunction cannot do this: it passes `--outfile`,
  * which rules out esbuild's splitting. The asset hash is the output's, so an unchanged bundle deploys nothing.
  */
 function handlerCode(entry: string, target: string): lambda.Code {
@@ -46,8 +46,12 @@ function handlerCode(entry: string, target: string): lambda.Code {
       image: DockerImage.fromRegistry('never-used'),
       local: {
         tryBundle(outputDir) {
-          // throws with esbuild's messages on a failed build, which fails the synth
-          buildSync(functionBuild(entry, target, outputDir));
+          // a failed build prints esbuild's messages and throws here, which fails the synth
+          execFileSync(
+            process.execPath,
+            ['--import', 'tsx', 'infra/bin/bundle-function.ts', entry, target, outputDir],
+            { cwd: REPO_ROOT, stdio: 'inherit' },
+          );
           return true;
         },
       },
