@@ -58,7 +58,7 @@ const EVENT = `(method, path, body) => ({ version: '2.0', routeKey: '$default', 
     http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bench' }, requestId: 'r',
     routeKey: '$default', stage: '$default', time: '', timeEpoch: 0 }, isBase64Encoded: false, body })`;
 
-/** The size of one output file of a build. */
+/** One output file of a build (its path as the metafile gives it), read back. */
 const bytesOf = (file: string) => readFileSync(join(REPO_ROOT, file));
 const sum = (sizes: number[]) => sizes.reduce((total, n) => total + n, 0);
 

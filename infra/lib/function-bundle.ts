@@ -30,12 +30,12 @@ export const HANDLER = 'index.main';
 
 /**
  * The build of a handler module (`entry`, relative to the repository root: `functions/<name>/handler.ts`, the very
- * module the local runtime imports) into `outdir`: minified ESM
- * for `target` (e.g. `node24`), every dependency bundled (the AWS SDK at the versions the tests run, not whatever
- * the runtime ships in each region), source maps without sources. Split at its dynamic imports: `index.mjs` and
- * the chunks it imports statically are what a cold start loads; what only rare routes need (the console, report
- * links, EventBridge, Secrets Manager, the OpenAPI document) sits in `chunks/` until a request imports it.
- * One file (NodejsFunction's `--outfile`) would inline them all and only defer their evaluation.
+ * module the local runtime imports) into `outdir`: minified ESM for `target` (e.g. `node24`), every dependency
+ * bundled (the AWS SDK at the versions the tests run, not whatever the runtime ships in each region), source maps
+ * without sources. Split at its dynamic imports: `index.mjs` and the chunks it imports statically are what a cold
+ * start loads; what only rare routes need (the console, report links and the S3 client, EventBridge, Secrets
+ * Manager) sits in `chunks/` until a request imports it. One file (NodejsFunction's `--outfile`) would inline them
+ * all and only defer their evaluation.
  */
 export function functionBuild(
   entry: string,

@@ -35,8 +35,9 @@ export function isNewestNodeRuntime(runtime: lambda.Runtime): boolean {
 
 /**
  * The code of a handler module, bundled at synth by the esbuild in node_modules (`functionBuild`, run by
- * infra/bin/bundle-function.ts; no Docker: the image is only named because CDK's bundling options require one). NodejsFunction cannot do this: it passes `--outfile`,
- * which rules out esbuild's splitting. The asset hash is the output's, so an unchanged bundle deploys nothing.
+ * infra/bin/bundle-function.ts; no Docker: the image is only named because CDK's bundling options require one).
+ * NodejsFunction cannot do this: it passes `--outfile`, which rules out esbuild's splitting. The asset hash is the
+ * output's, so an unchanged bundle deploys nothing.
  */
 function handlerCode(entry: string, target: string): lambda.Code {
   // the source path only names the asset: with the output's hash, CDK never fingerprints or copies it

@@ -1,6 +1,6 @@
 // The runtime every Lambda adapter and the local runtime share: the validated configuration and the logger.
-// Each module is also its own export (./config, ./logger): the api function imports those, so its bundle never
-// reaches the S3 client that this index re-exports for the local runtime.
+// Each module is also its own export (./config, ./logger): the api and aggregate functions import those, so their
+// bundles never reach the S3 client that this index re-exports for the local runtime.
 export {
   buildRuntimeConfig,
   loadRuntimeConfig,
