@@ -1,7 +1,7 @@
 // Benchmark: each Lambda handler bundled as the CDK stack ships it (ESM split at its lazy imports), the bytes a cold
 // start loads (the entry and the chunks it imports statically) and what is in them, and the time to import it in a
 // fresh Node process (module init: what a cold start pays before the first event); for the api, its first requests
-// after init, and the same api as one file (NodejsFunction's --outfile, as it shipped before) beside it.
+// after init, and the same api build as one file (what NodejsFunction's --outfile shipped before) beside it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,7 +97,8 @@ export async function benchColdStart(runs = 5) {
   try {
     const rows = [];
     let apiInputs: ReturnType<typeof closureInputs> = [];
-    // The api as one file first, as NodejsFunction (--outfile) shipped it: every lazy import inlined, only deferred.
+    // The api as one file first, the same build but as NodejsFunction's --outfile shipped it: every lazy import
+    // inlined, only its evaluation deferred.
     for (const split of [false, true]) {
       const dir = join(out, split ? 'api' : 'api-one-file');
       const { metafile } = await build({
@@ -121,7 +122,7 @@ export async function benchColdStart(runs = 5) {
       const init = first('init');
       rows.push({
         function: 'api',
-        build: split ? 'split (as shipped)' : 'one file (NodejsFunction, before)',
+        build: split ? 'split (as shipped)' : 'one file (same build, --outfile as NodejsFunction did)',
         ...size,
         initMsMedian: init.median,
         initMsMax: init.max,
