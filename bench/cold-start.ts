@@ -1,31 +1,22 @@
-// Benchmark: each Lambda handler bundled as it ships (esbuild, ESM, minified, one file), its size, and the time to
-// import it in a fresh Node process (module init: what a cold start pays before the first event); for the api, also
-// split at its lazy imports (the entry chunk and what a ballot loads), and its first requests after init.
+// Benchmark: each Lambda handler bundled as the CDK stack ships it (ESM split at its lazy imports), the bytes a cold
+// start loads (the entry and the chunks it imports statically) and what is in them, and the time to import it in a
+// fresh Node process (module init: what a cold start pays before the first event); for the api, its first requests
+// after init, and the same api build as one file (what NodejsFunction's --outfile shipped before) beside it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { signCode } from '@pingyi/api';
-import { type BuildOptions, build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { DEFAULT_RUNTIME } from '../infra/lib/county-config.ts';
+import { functionBuild, REPO_ROOT, staticClosure } from '../infra/lib/function-bundle.ts';
 import { percentile } from './runtime.ts';
 
-const root = new URL('..', import.meta.url).pathname;
 const CODE_SECRET = 'cold-start-code-secret-0123456789abcdef';
 
-const options = (name: string): BuildOptions => ({
-  entryPoints: { index: join(root, `functions/${name}/handler.ts`) },
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  minify: true,
-  outExtension: { '.js': '.mjs' },
-  banner: {
-    js: "import { createRequire as __pingyiCreateRequire } from 'node:module'; const require = __pingyiCreateRequire(import.meta.url);",
-  },
-  logLevel: 'error',
-});
+/** The target the stack builds for by default: `nodejs24.x` → `node24`. */
+const TARGET = DEFAULT_RUNTIME.replace(/^nodejs(\d+)\.x$/, 'node$1');
 
 /** Median and max of `runs` fresh processes that import the bundle (and run `after`, timed separately). */
 function timeImport(file: string, runs: number, after = '') {
@@ -67,54 +58,92 @@ const EVENT = `(method, path, body) => ({ version: '2.0', routeKey: '$default', 
     http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'bench' }, requestId: 'r',
     routeKey: '$default', stage: '$default', time: '', timeEpoch: 0 }, isBase64Encoded: false, body })`;
 
+/** One output file of a build (its path as the metafile gives it), read back. */
+const bytesOf = (file: string) => readFileSync(join(REPO_ROOT, file));
+const sum = (sizes: number[]) => sizes.reduce((total, n) => total + n, 0);
+
+/** What the static closure is made of, by npm package or workspace package, biggest first. */
+function closureInputs(metafile: Metafile, closure: string[]) {
+  const byOrigin = new Map<string, number>();
+  for (const file of closure) {
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file]?.inputs ?? {})) {
+      const origin =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ??
+        /^((?:packages|functions)\/[^/]+)/.exec(input)?.[1] ??
+        input;
+      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byOrigin].sort((a, b) => b[1] - a[1]).map(([input, bytes]) => ({ input, kb: kb(bytes) }));
+}
+
+/** A build's sizes: its entry, what a cold start loads (and gzipped), and every file Lambda unpacks. */
+function sizes(metafile: Metafile, entry: string) {
+  const closure = staticClosure(metafile, entry);
+  const loaded = closure.map(bytesOf);
+  const all = Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs'));
+  return {
+    closure,
+    chunks: `entry + ${closure.length - 1} of ${all.length - 1} chunks`,
+    entryKb: kb(loaded[0]?.length ?? 0),
+    loadedKb: kb(sum(loaded.map((b) => b.length))),
+    loadedGzipKb: kb(sum(loaded.map((b) => gzipSync(b).length))),
+    allKb: kb(sum(all.map((file) => bytesOf(file).length))),
+  };
+}
+
 export async function benchColdStart(runs = 5) {
   const out = mkdtempSync(join(tmpdir(), 'pingyi-bundles-'));
   try {
     const rows = [];
-    for (const name of ['api', 'aggregate', 'export']) {
-      const dir = join(out, name);
-      await build({ ...options(name), outdir: dir });
-      const file = join(dir, 'index.mjs');
-      const stat = timeImport(file, runs, 'console.log(JSON.stringify({ init }));')('init');
-      rows.push({
-        function: name,
-        build: 'one file (as the CDK stack ships it)',
-        entryKb: kb(statSync(file).size),
-        entryGzipKb: kb(gzipSync(readFileSync(file)).length),
-        allKb: kb(statSync(file).size),
-        initMsMedian: stat.median,
-        initMsMax: stat.max,
+    let apiInputs: ReturnType<typeof closureInputs> = [];
+    // The api as one file first, the same build but as NodejsFunction's --outfile shipped it: every lazy import
+    // inlined, only its evaluation deferred.
+    for (const split of [false, true]) {
+      const dir = join(out, split ? 'api' : 'api-one-file');
+      const { metafile } = await build({
+        ...functionBuild('functions/api/handler.ts', TARGET, dir),
+        splitting: split,
       });
-    }
-    // The api split at its lazy imports: the entry is what a cold start loads.
-    const dir = join(out, 'api-split');
-    await build({ ...options('api'), outdir: dir, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
-    const file = join(dir, 'index.mjs');
-    const chunks = readdirSync(join(dir, 'chunks')).map((f) => statSync(join(dir, 'chunks', f)).size);
-    // First requests after init: the ballot page of a forged code (no database read) and a ballot POST of a genuine
-    // code whose campaign read fails at once (nothing listens on the endpoint): each loads what its path needs.
-    const code = signCode(Buffer.from(CODE_SECRET), { campaign: '0a1b2c3d', groupIndex: 0, serial: 1 });
-    const first = timeImport(
-      file,
-      runs,
-      `const event = ${EVENT}; const ctx = { awsRequestId: 'r' };
+      const { closure, ...size } = sizes(metafile, 'functions/api/handler.ts');
+      if (split) apiInputs = closureInputs(metafile, closure);
+      // First requests after init: the ballot page of a forged code (no database read) and a ballot POST of a
+      // genuine code whose campaign read fails at once (nothing listens on the endpoint): each loads what its
+      // path needs.
+      const code = signCode(Buffer.from(CODE_SECRET), { campaign: '0a1b2c3d', groupIndex: 0, serial: 1 });
+      const first = timeImport(
+        join(dir, 'index.mjs'),
+        runs,
+        `const event = ${EVENT}; const ctx = { awsRequestId: 'r' };
        let s = performance.now(); await m.main(event('GET', '/b/AAAAAAAAAAAAAAAAAAAAAAAAAAA'), ctx); const page = performance.now() - s;
        s = performance.now(); await m.main(event('POST', '/b/${code}', '{}'), ctx); const post = performance.now() - s;
        console.log(JSON.stringify({ init, page, post }));`,
-    );
-    const init = first('init');
-    rows.push({
-      function: 'api',
-      build: `split at lazy imports (entry + ${chunks.length} chunks)`,
-      entryKb: kb(statSync(file).size),
-      entryGzipKb: kb(gzipSync(readFileSync(file)).length),
-      allKb: kb(statSync(file).size + chunks.reduce((a, b) => a + b, 0)),
-      initMsMedian: init.median,
-      initMsMax: init.max,
-      firstPageGetMs: first('page').median,
-      firstPostMs: first('post').median,
-    });
-    return rows;
+      );
+      const init = first('init');
+      rows.push({
+        function: 'api',
+        build: split ? 'split (as shipped)' : 'one file (same build, --outfile as NodejsFunction did)',
+        ...size,
+        initMsMedian: init.median,
+        initMsMax: init.max,
+        firstPageGetMs: first('page').median,
+        firstPostMs: first('post').median,
+      });
+    }
+    for (const name of ['aggregate', 'export']) {
+      const dir = join(out, name);
+      const { metafile } = await build(functionBuild(`functions/${name}/handler.ts`, TARGET, dir));
+      const { closure: _, ...size } = sizes(metafile, `functions/${name}/handler.ts`);
+      const init = timeImport(join(dir, 'index.mjs'), runs, 'console.log(JSON.stringify({ init }));')('init');
+      rows.push({
+        function: name,
+        build: 'split (as shipped)',
+        ...size,
+        initMsMedian: init.median,
+        initMsMax: init.max,
+      });
+    }
+    return { rows, apiInputs };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -50,8 +50,13 @@ if (wanted('export')) {
   }
 }
 if (wanted('cold-start')) {
-  console.log('\n## Cold start: bundled size and module-init time in a fresh Node process (median of 5)');
-  console.table(await benchColdStart());
+  console.log(
+    '\n## Cold start: bundle sizes (loaded = the entry and the chunks it imports statically) and module-init time in a fresh Node process (median of 5)',
+  );
+  const { rows, apiInputs } = await benchColdStart();
+  console.table(rows);
+  console.log('What the api loads at a cold start (KB by package, biggest first):');
+  console.table(apiInputs.slice(0, 15));
 }
 if (wanted('meeting')) {
   console.log(

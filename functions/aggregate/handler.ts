@@ -10,7 +10,9 @@ import {
   isCountedInsert,
   type StreamRecord,
 } from '@pingyi/data';
-import { loadRuntimeConfig, logger } from '@pingyi/runtime';
+// the runtime's modules, not its index: the index also exports the S3 client's module, which aggregation never needs
+import { loadRuntimeConfig } from '@pingyi/runtime/config';
+import { logger } from '@pingyi/runtime/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /**

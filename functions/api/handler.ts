@@ -1,6 +1,7 @@
 // Lambda entry for the HTTP API (API Gateway HTTP API v2 events): the same Hono app the local runtime serves.
 import { type AppDeps, createApp, eventBridgeExportRequester } from '@pingyi/api';
-import { loadRuntimeConfig, loadSecrets } from '@pingyi/runtime';
+// the config module, not the package's index: the index also exports the S3 client's module (for the local runtime)
+import { loadRuntimeConfig, loadSecrets } from '@pingyi/runtime/config';
 import { handle } from 'hono/aws-lambda';
 
 let handler: ReturnType<typeof handle> | undefined;

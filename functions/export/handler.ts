@@ -148,7 +148,7 @@ export async function main(event: ExportEvent): Promise<ExportSummary> {
   if (!handler) {
     const config = loadRuntimeConfig();
     if (!config.reports) throw new Error('PINGYI_REPORTS_BUCKET is not set');
-    handler = createExportHandler(config.db, config.reports);
+    handler = createExportHandler(config.db, await config.reports());
   }
   return handler(event);
 }

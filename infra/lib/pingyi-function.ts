@@ -1,15 +1,17 @@
-// One Lambda function of a county: an ESM bundle by the local esbuild, arm64, its own log group and role.
-import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+// One Lambda function of a county: an ESM bundle split at its lazy imports by the local esbuild, arm64, its own log
+// group and role.
+import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_RUNTIME, type NodeRuntime } from './county-config.ts';
+import { HANDLER, REPO_ROOT } from './function-bundle.ts';
 import { acknowledge } from './nag.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { REPO_ROOT };
 
 /** Context key set by each county stack before it adds a function: the county's `runtime` setting. */
 export const RUNTIME_CONTEXT = 'pingyi:lambda-runtime';
@@ -32,11 +34,31 @@ export function isNewestNodeRuntime(runtime: lambda.Runtime): boolean {
 }
 
 /**
- * ESM output needs `require` for the CommonJS dependencies esbuild inlines (the AWS SDK's, hono's); the alias
- * keeps the banner from colliding with any bundled identifier.
+ * The code of a handler module, bundled at synth by the esbuild in node_modules (`functionBuild`, run by
+ * infra/bin/bundle-function.ts; no Docker: the image is only named because CDK's bundling options require one).
+ * NodejsFunction cannot do this: it passes `--outfile`, which rules out esbuild's splitting. The asset hash is the
+ * output's, so an unchanged bundle deploys nothing.
  */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __pingyiCreateRequire } from 'node:module'; const require = __pingyiCreateRequire(import.meta.url);";
+function handlerCode(entry: string, target: string): lambda.Code {
+  // the source path only names the asset: with the output's hash, CDK never fingerprints or copies it
+  return lambda.Code.fromAsset(dirname(`${REPO_ROOT}${entry}`), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('never-used'),
+      local: {
+        tryBundle(outputDir) {
+          // a failed build prints esbuild's messages and throws here, which fails the synth
+          execFileSync(
+            process.execPath,
+            ['--import', 'tsx', 'infra/bin/bundle-function.ts', entry, target, outputDir],
+            { cwd: REPO_ROOT, stdio: 'inherit' },
+          );
+          return true;
+        },
+      },
+    },
+  });
+}
 
 export interface PingyiFunctionProps {
   /** the handler module, relative to the repository root, exporting `main` */
@@ -51,11 +73,11 @@ export interface PingyiFunctionProps {
 }
 
 /**
- * A NodejsFunction with the project's defaults. Its role starts empty but for writing to its own log group
+ * A Lambda function with the project's defaults. Its role starts empty but for writing to its own log group
  * (no AWS managed policy); every other permission is granted by the construct that wires it.
  */
 export class PingyiFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -74,9 +96,9 @@ export class PingyiFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     const runtime = runtimeOf(this);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: `${REPO_ROOT}${props.entry}`,
-      handler: 'main',
+    this.function = new lambda.Function(this, 'Function', {
+      code: handlerCode(props.entry, esbuildTarget(runtime)),
+      handler: HANDLER,
       description: props.description,
       runtime,
       architecture: lambda.Architecture.ARM_64,
@@ -88,23 +110,6 @@ export class PingyiFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...props.environment,
-      },
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: esbuildTarget(runtime),
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // the SDK is bundled at the versions the tests run, not whatever the runtime ships in each region
-        bundleAwsSDK: true,
-        externalModules: [],
-        tsconfig: `${REPO_ROOT}tsconfig.json`,
-        logLevel: LogLevel.WARNING,
-        forceDockerBundling: false,
       },
     });
     if (!isNewestNodeRuntime(runtime)) {

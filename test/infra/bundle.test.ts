@@ -1,17 +1,18 @@
 // The real `npx cdk synth` of a China county (offline, no credentials, no Docker), then its bundles at work.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { toBallotItem } from '@pingyi/data';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCounty } from '../../infra/lib/county-config.ts';
-import { REPO_ROOT } from '../../infra/lib/pingyi-function.ts';
+import { functionBuild, REPO_ROOT, staticClosure } from '../../infra/lib/function-bundle.ts';
 
 const county = loadCounty('622921');
 const outdir = mkdtempSync(join(tmpdir(), 'pingyi-cdk-out-'));
@@ -103,56 +104,106 @@ describe('npx cdk synth -c county=622921', () => {
     expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
   });
 
-  it('bundles each function as one ESM file with a source map', () => {
+  it('bundles each function as ESM split at its lazy imports, every file with the require banner and a source map', () => {
     for (const hint of ['HTTP API', 'sums ballot', 'writes XLSX', 'stores the records']) {
-      const code = readFileSync(join(bundleOf(hint), 'index.mjs'), 'utf8');
-      expect(
-        code.startsWith("import { createRequire as __pingyiCreateRequire } from 'node:module';"),
-        hint,
-      ).toBe(true);
-      expect(readFileSync(join(bundleOf(hint), 'index.mjs.map'), 'utf8').length).toBeGreaterThan(0);
+      const dir = bundleOf(hint);
+      const files = [
+        'index.mjs',
+        ...readdirSync(join(dir, 'chunks'))
+          .filter((f) => f.endsWith('.mjs'))
+          .map((f) => `chunks/${f}`),
+      ];
+      for (const file of files) {
+        const code = readFileSync(join(dir, file), 'utf8');
+        expect(
+          code.startsWith("import { createRequire as __pingyiCreateRequire } from 'node:module';"),
+          `${hint}: ${file}`,
+        ).toBe(true);
+        expect(readFileSync(join(dir, `${file}.map`), 'utf8').length).toBeGreaterThan(0);
+      }
     }
+    // the console and its charts and spreadsheets stay out of the api's entry: a chunk it imports on first use
+    const api = readFileSync(join(bundleOf('HTTP API'), 'index.mjs'), 'utf8');
+    expect(api).toMatch(/import\("\.\/chunks\/[^"]+\.mjs"\)/);
+  });
+
+  it('keeps what only rare routes need out of what the api loads at a cold start', async () => {
+    const entry = 'functions/api/handler.ts';
+    const { metafile } = await build(functionBuild(entry, 'node24', join(outdir, 'api-closure')));
+    const inputs = staticClosure(metafile, entry).flatMap((file) =>
+      Object.keys(metafile.outputs[file]?.inputs ?? {}),
+    );
+    expect(inputs).toContain('functions/api/handler.ts');
+    for (const rare of [
+      'packages/console/',
+      'node_modules/@aws-sdk/client-s3/',
+      'node_modules/@aws-sdk/s3-request-presigner/',
+      'node_modules/@aws-sdk/client-eventbridge/',
+      'node_modules/@aws-sdk/client-secrets-manager/',
+      'node_modules/exceljs/',
+      'node_modules/echarts/',
+    ])
+      expect(
+        inputs.filter((input) => input.includes(rare)),
+        rare,
+      ).toEqual([]);
+    const locales = inputs.filter((input) => input.includes('node_modules/zod/v4/locales/'));
+    expect(locales.map((input) => basename(input)).sort()).toEqual(['en.js', 'zh-CN.js']);
   });
 });
 
+/** An HTTP API v2 event, as API Gateway hands it to the api function. */
+const httpEvent = (method: string, path: string, headers: Record<string, string> = {}, body?: string) => ({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: path,
+  rawQueryString: '',
+  headers: { host: 'abc123.execute-api.cn-northwest-1.amazonaws.com.cn', ...headers },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'abc123',
+    domainName: 'abc123.execute-api.cn-northwest-1.amazonaws.com.cn',
+    domainPrefix: 'abc123',
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+    requestId: 'req-1',
+    routeKey: '$default',
+    stage: '$default',
+    time: '27/Nov/2026:10:00:00 +0000',
+    timeEpoch: 1795773600000,
+  },
+  isBase64Encoded: false,
+  ...(body === undefined ? {} : { body }),
+});
+
+/** The api bundle's answer to one event, its body parsed as JSON. */
+async function callApi(event: ReturnType<typeof httpEvent>) {
+  const { main } = await import(pathToFileURL(join(bundleOf('HTTP API'), 'index.mjs')).href);
+  const response = await main(event, { awsRequestId: 'req-1', callbackWaitsForEmptyEventLoop: false });
+  const text = response.isBase64Encoded ? Buffer.from(response.body, 'base64').toString() : response.body;
+  return { status: response.statusCode as number, body: JSON.parse(text) };
+}
+
 describe('the bundled handlers are the modules the local stack runs', () => {
   it('the api bundle serves GET /api/openapi.json from an HTTP API v2 event', async () => {
-    const { main } = await import(pathToFileURL(join(bundleOf('HTTP API'), 'index.mjs')).href);
-    const response = await main(
-      {
-        version: '2.0',
-        routeKey: '$default',
-        rawPath: '/api/openapi.json',
-        rawQueryString: '',
-        headers: { host: 'abc123.execute-api.cn-northwest-1.amazonaws.com.cn', accept: 'application/json' },
-        requestContext: {
-          accountId: '123456789012',
-          apiId: 'abc123',
-          domainName: 'abc123.execute-api.cn-northwest-1.amazonaws.com.cn',
-          domainPrefix: 'abc123',
-          http: {
-            method: 'GET',
-            path: '/api/openapi.json',
-            protocol: 'HTTP/1.1',
-            sourceIp: '192.0.2.1',
-            userAgent: 'test',
-          },
-          requestId: 'req-1',
-          routeKey: '$default',
-          stage: '$default',
-          time: '27/Nov/2026:10:00:00 +0000',
-          timeEpoch: 1795773600000,
-        },
-        isBase64Encoded: false,
-      },
-      { awsRequestId: 'req-1', callbackWaitsForEmptyEventLoop: false },
+    const { status, body } = await callApi(
+      httpEvent('GET', '/api/openapi.json', { accept: 'application/json' }),
     );
-    expect(response.statusCode).toBe(200);
-    const document = JSON.parse(
-      response.isBase64Encoded ? Buffer.from(response.body, 'base64').toString() : response.body,
+    expect(status).toBe(200);
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths)).toContain('/api/campaigns');
+  });
+
+  it("the api bundle explains a refused body in Chinese: zod's zh-CN locale is in it", async () => {
+    const { status, body } = await callApi(
+      httpEvent(
+        'POST',
+        '/api/campaigns',
+        { 'content-type': 'application/json', authorization: 'Bearer bundle-test-admin-token' },
+        '{}',
+      ),
     );
-    expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths)).toContain('/api/campaigns');
+    expect(status).toBe(400);
+    expect(body.error.issues[0].message).toMatch(/^无效输入/);
   });
 
   it('the aggregate bundle sums a stream batch into one conditional update per aggregate item', async () => {

@@ -60,8 +60,9 @@ async function tracesOf(id: string): Promise<string[]> {
 }
 
 const s3 = () => {
-  if (!stack.deps.reports) throw new Error('the test stack stores reports');
-  return stack.deps.reports;
+  const store = stack.deps.reports;
+  if (typeof store !== 'object') throw new Error('the test stack stores reports, built at its start');
+  return store;
 };
 
 async function filesOf(id: string): Promise<string[]> {

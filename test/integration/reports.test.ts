@@ -182,7 +182,7 @@ describe('reports', () => {
     const { id } = await votedCampaign();
     const scheduled = createExportHandler(
       stack.db,
-      stack.deps.reports ?? { s3: createS3Client('x'), bucket: 'x' },
+      typeof stack.deps.reports === 'object' ? stack.deps.reports : { s3: createS3Client('x'), bucket: 'x' },
       () => new Date(),
     );
     const first = await scheduled({ 'detail-type': 'Scheduled Event' });
@@ -220,7 +220,7 @@ describe('reports', () => {
     const closedAt = (await requireCampaign(stack.db, id)).closedAt ?? '';
     const outcome = await runExport(
       stack.db,
-      { s3, bucket: stack.deps.reports?.bucket ?? '' },
+      { s3, bucket: typeof stack.deps.reports === 'object' ? stack.deps.reports.bucket : '' },
       { campaignId: id, trigger: 'close', now: stack.clock.now, closing: { sleep: async () => {} } },
     );
     expect(reopened).toBe(true);

@@ -6,7 +6,7 @@ import {
   CommentsNotStoredError,
   UnsettledAggregatesError,
 } from '@pingyi/data';
-import { logger } from '@pingyi/runtime';
+import { logger } from '@pingyi/runtime/logger';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {

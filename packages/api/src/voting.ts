@@ -26,7 +26,7 @@ import {
   quotaWindow,
   windowState,
 } from '@pingyi/domain';
-import { logger } from '@pingyi/runtime';
+import { logger } from '@pingyi/runtime/logger';
 import type { z } from 'zod';
 import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';

@@ -10,11 +10,15 @@ describe('runtime configuration', () => {
     expect(() => parseEnv({ PINGYI_PUBLIC_URL: 'not a url' })).toThrow(/PINGYI_TABLE.*PINGYI_PUBLIC_URL/);
   });
 
-  it('builds clients without any secret, for the stream and export functions', () => {
+  it('builds clients without any secret, for the stream and export functions', async () => {
     const config = buildRuntimeConfig(parseEnv({ ...base, PINGYI_REPORTS_BUCKET: 'reports' }));
     expect(config.publicUrl).toBe('https://py.example.gov.cn');
-    expect(config.reports?.bucket).toBe('reports');
     expect(config).not.toHaveProperty('codeSecret');
+    // the reports bucket's S3 client is built on first use, and once
+    const store = await config.reports?.();
+    expect(store?.bucket).toBe('reports');
+    expect(await store?.s3.config.region()).toBe('cn-north-1');
+    expect(await config.reports?.()).toBe(store);
   });
 
   it('takes local secrets from the environment and refuses short or missing ones', async () => {

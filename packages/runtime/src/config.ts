@@ -1,6 +1,6 @@
 // Runtime configuration: read from the environment once, validated, secrets fetched once, clients built once.
 
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient, type Db } from '@pingyi/data';
 import { z } from 'zod';
@@ -26,11 +26,21 @@ const Env = z.object({
 });
 export type Env = z.infer<typeof Env>;
 
+/** A reports bucket and a client for it (what @pingyi/reports calls a ReportStore). */
+export interface ReportBucket {
+  s3: S3Client;
+  bucket: string;
+}
+
 export interface RuntimeConfig {
   db: Db;
   publicUrl: string;
   region: string;
-  reports?: { s3: S3Client; bucket: string };
+  /**
+   * The reports bucket, its S3 client built on the first call: the S3 SDK is loaded by what stores, signs or deletes
+   * reports, never by the api function's cold start (a ballot never needs it).
+   */
+  reports?: () => Promise<ReportBucket>;
   eventBus?: string;
 }
 
@@ -95,27 +105,22 @@ export function buildRuntimeConfig(env: Env): RuntimeConfig {
     publicUrl: env.PINGYI_PUBLIC_URL.replace(/\/+$/, ''),
     region,
   };
-  if (env.PINGYI_REPORTS_BUCKET) {
-    config.reports = {
-      s3: createS3Client(region, env.PINGYI_S3_ENDPOINT),
-      bucket: env.PINGYI_REPORTS_BUCKET,
+  const bucket = env.PINGYI_REPORTS_BUCKET;
+  if (bucket) {
+    let store: Promise<ReportBucket> | undefined;
+    config.reports = () => {
+      store ??= import('./s3.ts').then(
+        ({ createS3Client }) => ({ s3: createS3Client(region, env.PINGYI_S3_ENDPOINT), bucket }),
+        (error: unknown) => {
+          store = undefined; // a failed load is tried again by the next call
+          throw error;
+        },
+      );
+      return store;
     };
   }
   if (env.PINGYI_EVENT_BUS) config.eventBus = env.PINGYI_EVENT_BUS;
   return config;
-}
-
-/** Locally (a local S3 server) path-style addressing and no streaming checksums, which such servers mishandle. */
-export function createS3Client(region: string, endpoint?: string): S3Client {
-  if (!endpoint) return new S3Client({ region });
-  return new S3Client({
-    region,
-    endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
 }
 
 let loaded: RuntimeConfig | undefined;

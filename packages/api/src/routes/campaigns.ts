@@ -11,7 +11,7 @@ import {
   setCampaignStatus,
 } from '@pingyi/data';
 import { openChannelQuota } from '@pingyi/domain';
-import { logger } from '@pingyi/runtime';
+import { logger } from '@pingyi/runtime/logger';
 import { actorOf, COUNTY_ADMIN } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';

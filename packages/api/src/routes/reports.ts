@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listReports, requireCampaign, writeAudit } from '@pingyi/data';
 import { actorOf } from '../auth.ts';
-import type { AppDeps } from '../deps.ts';
+import { type AppDeps, reportStoreOf } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
 import { CampaignParams, errorResponse, json, organizerErrors, Verification } from '../schemas.ts';
 
@@ -103,10 +103,12 @@ export function reportRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     if (!deps.reports) throw unavailable();
     await requireCampaign(deps.db, id);
-    const store = deps.reports;
     const reports = await listReports(deps.db, id);
-    // The S3 presigner is loaded on the first list: a cold start of the API function never needs it.
-    const { reportLinks } = await import('@pingyi/reports/links');
+    // The S3 client and presigner are loaded on the first list: a cold start of the API function never needs them.
+    const [store, { reportLinks }] = await Promise.all([
+      reportStoreOf(deps.reports),
+      import('@pingyi/reports/links'),
+    ]);
     return c.json(await Promise.all(reports.map((r) => reportLinks(store, r))), 200);
   });
   return app;
