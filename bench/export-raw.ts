@@ -1,6 +1,8 @@
 // Benchmark: export N raw ballots (anonymized CSV, streamed multipart to the local S3 server): time and memory.
 // Run through `npm run bench`. Prints, for each size, rows/s, time per 1,000 rows and the Node process's memory peaks
 // above its baseline (measureMemory), and the ratios between sizes (flat: near 1 while the rows grow tenfold).
+// The sampled peaks follow how lazily V8 collects (it lets garbage pile up when memory is free); to see what the
+// export needs, cap the heap: `NODE_OPTIONS=--max-old-space-size=100 BENCH_ONLY=export npm run bench`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
