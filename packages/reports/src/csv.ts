@@ -93,7 +93,8 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
 /**
  * Raw anonymized ballots: a header, then one line per ballot with option labels. No code, serial, key, time,
  * comment or free text: a ballot stores none of them (free texts are a file of their own, freeTextsCsv). Lines come
- * in the order given, numbered as they come (the export shuffles them: never arrival order, never key order).
+ * in the order given, numbered as they come (the export shuffles each batch and reads the scan's segments in a
+ * random order, so the order is neither the ballots' arrival nor their keys').
  */
 export function rawBallotCsv(campaign: Campaign, rehearsal = false) {
   const mark = rehearsal ? [REHEARSAL_MARK] : [];
