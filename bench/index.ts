@@ -43,9 +43,11 @@ if (wanted('export')) {
   console.table(rows);
   const [small, large] = rows;
   if (small && large) {
-    const ratio = (large.peakRssMb / Math.max(small.peakRssMb, 1)).toFixed(2);
+    const ratio = (a: number, b: number) => (a / Math.max(b, 1e-9)).toFixed(2);
     console.log(
-      `ballots ×${(large.ballots / small.ballots).toFixed(0)} → peak RSS above baseline ×${ratio}, time ×${(large.seconds / small.seconds).toFixed(2)}`,
+      `ballots ×${(large.ballots / small.ballots).toFixed(0)} → time ×${ratio(large.seconds, small.seconds)}, time per row ×${ratio(large.msPer1kRows, small.msPer1kRows)}; ` +
+        `peak live heap+buffers above baseline ×${ratio(large.peakLiveMb, Math.max(small.peakLiveMb, 1))}, ` +
+        `peak heap+buffers ×${ratio(large.peakHeapMb, Math.max(small.peakHeapMb, 1))}, peak RSS ×${ratio(large.peakRssMb, Math.max(small.peakRssMb, 1))}`,
     );
   }
 }

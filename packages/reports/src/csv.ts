@@ -13,6 +13,15 @@ import {
 
 export const BOM = '\uFEFF';
 
+/** Puts `items` in a random order, in place (Fisher–Yates with a cryptographic source), and returns them. */
+export function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
 /**
  * RFC 4180 quoting; a leading = + - @ is defused so a spreadsheet never runs a voter's text as a formula, and hidden
  * characters (bidi overrides, controls) show as marks such as [U+202E] instead of reordering the cell.
@@ -84,7 +93,8 @@ export function renderResultsCsv(campaign: Campaign, results: Results): string {
 /**
  * Raw anonymized ballots: a header, then one line per ballot with option labels. No code, serial, key, time,
  * comment or free text: a ballot stores none of them (free texts are a file of their own, freeTextsCsv). Lines come
- * in the order given (the table's hash order, not arrival).
+ * in the order given, numbered as they come (the export shuffles each batch and reads the scan's segments in a
+ * random order, so the order is neither the ballots' arrival nor their keys').
  */
 export function rawBallotCsv(campaign: Campaign, rehearsal = false) {
   const mark = rehearsal ? [REHEARSAL_MARK] : [];
@@ -136,14 +146,7 @@ export function freeTextsCsv(
   texts: { side: 'otherBest' | 'otherWorst'; text: string }[],
   rehearsal = false,
 ): string {
-  const shuffled = [...texts];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [shuffled[i], shuffled[j]] = [
-      shuffled[j] as (typeof texts)[number],
-      shuffled[i] as (typeof texts)[number],
-    ];
-  }
+  const shuffled = shuffle([...texts]);
   const side = { otherBest: '最满意事项（自填）', otherWorst: '最不满意事项（自填）' } as const;
   const mark = rehearsal ? [REHEARSAL_MARK] : [];
   return (
