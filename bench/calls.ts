@@ -119,9 +119,24 @@ export async function benchCalls(ballots = 300) {
         const decoded = event.Records.map((r) =>
           countedFromStream(r.dynamodb?.NewImage as Record<string, AttributeValue>),
         );
-        const items = new Set(
-          decoded.flatMap((d) => aggregatesOfTally(d.tally)).map((a) => aggregateKey(id, a.scope).sk),
-        ).size;
+        // every aggregate item the batch's records touch: their tallies' items and the pace item of each hour in
+        // which the stream recorded a ballot (aggregates.ts paceOf)
+        const hours = event.Records.flatMap((r, n) => {
+          const at = r.dynamodb?.ApproximateCreationDateTime;
+          const ballots = Object.values(decoded[n]?.tally.ballots ?? {}).reduce((a, b) => a + b, 0);
+          return at === undefined || ballots === 0
+            ? []
+            : [
+                aggregateKey(id, {
+                  type: 'pace',
+                  hour: new Date(Number(at) * 1000).toISOString().slice(0, 13),
+                }).sk,
+              ];
+        });
+        const items = new Set([
+          ...decoded.flatMap((d) => aggregatesOfTally(d.tally)).map((a) => aggregateKey(id, a.scope).sk),
+          ...hours,
+        ]).size;
         const response = await handle(event);
         batches.push({
           ballots: event.Records.length,
