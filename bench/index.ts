@@ -5,6 +5,7 @@ import { benchCpu } from './cpu.ts';
 import { benchExportRaw } from './export-raw.ts';
 import { benchIngest, benchLag } from './ingest.ts';
 import { benchMeeting } from './meeting.ts';
+import { benchSdkCall } from './sdk-call.ts';
 
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
@@ -28,6 +29,12 @@ if (wanted('lag')) {
 if (wanted('cpu')) {
   console.log('\n## Node.js CPU per accepted ballot (/proc/<pid>/stat), 1,200 ballots at concurrency 16');
   console.table(await benchCpu());
+}
+if (wanted('sdk')) {
+  console.log(
+    '\n## CPU of one ballot-shaped write: document client vs low-level command (1,500 calls × 5 rounds, c16)',
+  );
+  console.table(await benchSdkCall());
 }
 if (wanted('calls')) {
   console.log('\n## DynamoDB calls (counted with SDK middleware)');

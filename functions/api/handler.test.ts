@@ -3,8 +3,9 @@ import {
   DynamoDBClient,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { clearCampaignCache, createApp, signCode } from '@pingyi/api';
 import { receiptOf, submissionDigest } from '@pingyi/data';
@@ -56,15 +57,15 @@ beforeEach(() => {
 
 describe('submit path error handling', () => {
   it('does at most one read and one conditional write per ballot, and no read while the campaign is cached', async () => {
-    mock.on(TransactWriteCommand).resolves({});
+    mock.on(TransactWriteItemsCommand).resolves({});
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(mock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 1);
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(mock).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 2);
     // one write: the ballot, conditional, with its receipt listed apart in the same transaction
-    const [put, receipt] = mock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    const [put, receipt] = mock.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(put?.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -74,7 +75,7 @@ describe('submit path error handling', () => {
 
   it('turns throttling into a 500 that claims nothing was accepted, without leaking internals', async () => {
     mock
-      .on(TransactWriteCommand)
+      .on(TransactWriteItemsCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const response = await submit();
     expect(response.status).toBe(500);
@@ -96,7 +97,7 @@ describe('submit path error handling', () => {
         ],
       });
     mock
-      .on(TransactWriteCommand)
+      .on(TransactWriteItemsCommand)
       .rejectsOnce(existing(ballot.submissionId))
       .rejectsOnce(existing('another-submission-01'));
     const retry = await submit();

@@ -1,5 +1,9 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -43,14 +47,14 @@ beforeEach(() => mock.reset());
 
 describe('casting a ballot with comments', () => {
   it('sends the transaction again when it was cancelled only for a concurrent one', async () => {
-    mock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
+    mock.on(TransactWriteItemsCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
     expect(await castBallot(db, input)).toEqual({ outcome: 'cast', receipt });
-    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(2);
+    expect(mock.commandCalls(TransactWriteItemsCommand)).toHaveLength(2);
   });
 
   it('answers the retry that lost the race with its receipt, derived again', async () => {
     mock
-      .on(TransactWriteCommand)
+      .on(TransactWriteItemsCommand)
       .rejectsOnce(cancelled('TransactionConflict', 'None'))
       .rejects(cancelled('ConditionalCheckFailed', 'None'));
     mock.on(BatchGetCommand).resolves({ Responses: { t: [] } });
@@ -58,7 +62,7 @@ describe('casting a ballot with comments', () => {
   });
 
   it('says the comments are not stored yet when restoring them fails, so the client sends it again', async () => {
-    mock.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    mock.on(TransactWriteItemsCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
     mock.on(BatchGetCommand).rejects(new Error('throttled'));
     await expect(castBallot(db, input)).rejects.toBeInstanceOf(CommentsNotStoredError);
   });

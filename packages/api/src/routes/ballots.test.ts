@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Campaign } from '@pingyi/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -76,7 +81,7 @@ beforeEach(() => {
       issued: { party: 5, staff: 0, public: 0 },
     },
   });
-  mock.on(TransactWriteCommand).resolves({});
+  mock.on(TransactWriteItemsCommand).resolves({});
 });
 
 describe('open link: per-container flood brake', () => {
@@ -135,7 +140,7 @@ describe('open link: one ballot per device', () => {
       code: 'code_used',
       message: expect.stringContaining('本设备'),
     });
-    expect(mock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 1);
 
     const page = await server.request(`/b/${openLink}`, { headers: { cookie } });
     expect(page.status).toBe(409);
@@ -143,11 +148,12 @@ describe('open link: one ballot per device', () => {
   });
 
   it('answers the device’s own retry (same submission id) with the original receipt', async () => {
-    const stored: Record<string, string>[] = [];
+    const stored: Record<string, unknown>[] = [];
     mock
-      .on(TransactWriteCommand)
-      .callsFake((input: { TransactItems: { Put: { Item: Record<string, string> } }[] }) => {
-        const ballot = input.TransactItems[0]?.Put.Item ?? {};
+      .on(TransactWriteItemsCommand)
+      .callsFake((input: { TransactItems: { Put: { Item: Record<string, AttributeValue> } }[] }) => {
+        // the ballot's write arrives marshalled (castBallot sends the low-level command)
+        const ballot = unmarshall(input.TransactItems[0]?.Put.Item ?? {});
         const existing = stored.find((item) => item.pk === ballot.pk);
         if (existing) {
           throw new TransactionCanceledException({
