@@ -164,10 +164,12 @@ export async function submitBallot(
   const checked = checkBallot(voter.record.definition, voter.group, parsed.data);
   if (!checked.ok) throw ballotError(toIssues(checked.issues));
   const submissionId = parsed.data.submissionId ?? newSubmissionId();
-  const digest = submissionDigest(deps.codeSecret, voter.campaignId, submissionId);
   const input: CastInput = {
     campaign: voter.campaignId,
-    ballotKey: voter.codeKey ?? openBallot(voter.group.id, digest),
+    // an open link's ballot is keyed by the submission's digest; a code's by the code (no digest to make)
+    ballotKey:
+      voter.codeKey ??
+      openBallot(voter.group.id, submissionDigest(deps.codeSecret, voter.campaignId, submissionId)),
     ballot: checked.ballot,
     comments: checked.comments,
     submissionId,
