@@ -19,6 +19,7 @@ import { createAggregateHandler } from '../functions/aggregate/handler.ts';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
 import { startStreamPoller } from '../packages/local/src/stream-poller.ts';
 import { BODY } from './ingest.ts';
+import { localClientConfig } from './runtime.ts';
 
 function countingDb(config: object, tableName: string) {
   const counts = new Map<string, number>();
@@ -41,11 +42,7 @@ function countingDb(config: object, tableName: string) {
 export async function benchCalls(ballots = 300) {
   const dynamo = await startDynamoDbLocal();
   try {
-    const config = {
-      region: 'cn-north-1',
-      endpoint: dynamo.endpoint,
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    };
+    const config = localClientConfig(dynamo.endpoint);
     const tableName = 'calls';
     const streamArn = await ensureTable(new DynamoDBClient(config), tableName);
     const api = countingDb(config, tableName);

@@ -16,6 +16,7 @@ import { Campaign, type CastBallot } from '@pingyi/domain';
 import { runExport } from '@pingyi/reports';
 import { createS3Client } from '@pingyi/runtime';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
+import { localClientConfig } from './runtime.ts';
 
 const definition = Campaign.parse(
   JSON.parse(readFileSync(new URL('../examples/education-bureau.campaign.json', import.meta.url), 'utf8')),
@@ -151,11 +152,7 @@ export async function benchExportRaw(sizes = [10_000, 100_000]) {
   const dynamo = await startDynamoDbLocal();
   const s3Server = await startS3Apart(join(dir, 's3'), 'bench-reports');
   try {
-    const config = {
-      region: 'cn-north-1',
-      endpoint: dynamo.endpoint,
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    };
+    const config = localClientConfig(dynamo.endpoint);
     const tableName = `bench-${randomBytes(4).toString('hex')}`;
     await ensureTable(new DynamoDBClient(config), tableName);
     const db: Db = { client: createDocumentClient(config), tableName };

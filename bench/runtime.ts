@@ -124,3 +124,10 @@ export function cpuMs(pid: number): { user: number; system: number } {
   // utime and stime (fields 14 and 15) in USER_HZ ticks: 100 per second on every Linux this runs on
   return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
+
+/** The SDK client settings for a benchmark's own DynamoDB Local (fixed region and credentials, as the local stack). */
+export const localClientConfig = (endpoint: string) => ({
+  region: 'cn-north-1',
+  endpoint,
+  credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+});

@@ -7,16 +7,12 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDocumentClient, ensureTable } from '@pingyi/data';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
-import { percentile, pool } from './runtime.ts';
+import { localClientConfig, percentile, pool } from './runtime.ts';
 
 export async function benchSdkCall(calls = 1500, concurrency = 16, rounds = 5) {
   const dynamo = await startDynamoDbLocal();
   try {
-    const config = {
-      region: 'cn-north-1',
-      endpoint: dynamo.endpoint,
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    };
+    const config = localClientConfig(dynamo.endpoint);
     const TableName = `sdk-${randomBytes(4).toString('hex')}`;
     await ensureTable(new DynamoDBClient(config), TableName);
     const ballot = (key: string) => ({
