@@ -11,12 +11,13 @@ import { signCode } from '@pingyi/api';
 import { build, type Metafile } from 'esbuild';
 import { DEFAULT_RUNTIME } from '../infra/lib/county-config.ts';
 import { functionBuild, REPO_ROOT, staticClosure } from '../infra/lib/function-bundle.ts';
+import { esbuildTarget } from '../infra/lib/pingyi-function.ts';
 import { percentile } from './runtime.ts';
 
 const CODE_SECRET = 'cold-start-code-secret-0123456789abcdef';
 
-/** The target the stack builds for by default: `nodejs24.x` → `node24`. */
-const TARGET = DEFAULT_RUNTIME.replace(/^nodejs(\d+)\.x$/, 'node$1');
+/** The target the stack builds for by default. */
+const TARGET = esbuildTarget({ name: DEFAULT_RUNTIME });
 
 /** Median and max of `runs` fresh processes that import the bundle (and run `after`, timed separately). */
 function timeImport(file: string, runs: number, after = '') {

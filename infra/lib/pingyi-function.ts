@@ -25,7 +25,8 @@ export function runtimeOf(scope: Construct): lambda.Runtime {
 }
 
 /** esbuild's target for a runtime: `nodejs24.x` → `node24`, so the bundle uses what that Node.js has. */
-export const esbuildTarget = (runtime: lambda.Runtime) => runtime.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
+export const esbuildTarget = (runtime: Pick<lambda.Runtime, 'name'>) =>
+  runtime.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
 
 /** Whether cdk-nag (L1) would call this runtime out of date: it compares with the newest one CDK knows. */
 export function isNewestNodeRuntime(runtime: lambda.Runtime): boolean {

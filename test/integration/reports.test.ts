@@ -180,11 +180,7 @@ describe('reports', () => {
 
   it('skips a scheduled export when nothing changed, and exports once more when the campaign closes', async () => {
     const { id } = await votedCampaign();
-    const scheduled = createExportHandler(
-      stack.db,
-      typeof stack.deps.reports === 'object' ? stack.deps.reports : { s3: createS3Client('x'), bucket: 'x' },
-      () => new Date(),
-    );
+    const scheduled = createExportHandler(stack.db, stack.reports, () => new Date());
     const first = await scheduled({ 'detail-type': 'Scheduled Event' });
     expect(first.exported).toContain(id);
     const second = await scheduled({ 'detail-type': 'Scheduled Event' });
@@ -220,7 +216,7 @@ describe('reports', () => {
     const closedAt = (await requireCampaign(stack.db, id)).closedAt ?? '';
     const outcome = await runExport(
       stack.db,
-      { s3, bucket: typeof stack.deps.reports === 'object' ? stack.deps.reports.bucket : '' },
+      { s3, bucket: stack.reports.bucket },
       { campaignId: id, trigger: 'close', now: stack.clock.now, closing: { sleep: async () => {} } },
     );
     expect(reopened).toBe(true);

@@ -9,7 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { type ConsoleCall, organizerAuth } from './auth.ts';
 import { forgetCampaign } from './campaign-cache.ts';
-import { type AppDeps, reportStoreOf } from './deps.ts';
+import type { AppDeps } from './deps.ts';
 import {
   ApiError,
   MalformedBodyError,
@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps) {
               if (keys.length === 0) return;
               if (!deps.reports) throw new Error('report files to delete, but no report store');
               const { deleteReportFiles } = await import('@pingyi/reports/wipe');
-              await deleteReportFiles(await reportStoreOf(deps.reports), keys);
+              await deleteReportFiles(await deps.reports(), keys);
             },
             deps.now(),
             actor,

@@ -12,16 +12,12 @@ export interface AppDeps {
   publicUrl: string;
   now: () => Date;
   /**
-   * where reports are stored and their links signed; reports are unavailable without it. On AWS a function that
-   * builds it on first use (`RuntimeConfig.reports`), so the S3 SDK stays out of the api's cold start.
+   * where reports are stored and their links signed, built on the first call (on AWS `RuntimeConfig.reports`, so the
+   * S3 SDK stays out of the api's cold start); reports are unavailable without it
    */
-  reports?: ReportStore | (() => Promise<ReportStore>);
+  reports?: () => Promise<ReportStore>;
   /** hands an export to the export function (EventBridge on AWS, a direct call locally) */
   requestExport?: RequestExport;
   /** scrypt cost of new console passwords (tests lower it); the console's default otherwise */
   passwordCost?: ScryptParams;
 }
-
-/** The report store, built now if it is built on first use. */
-export const reportStoreOf = async (reports: NonNullable<AppDeps['reports']>): Promise<ReportStore> =>
-  typeof reports === 'function' ? reports() : reports;

@@ -5,7 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type AppDeps, createApp } from '@pingyi/api';
 import { createDocumentClient, type Db, ensureTable, isCountedInsert } from '@pingyi/data';
 import { EVENT_SOURCE, EXPORT_REQUESTED, type ExportRequestedDetail } from '@pingyi/reports/events';
-import { createS3Client } from '@pingyi/runtime';
+import { createS3Client, type ReportBucket } from '@pingyi/runtime';
 import { createAggregateHandler } from '../../../functions/aggregate/handler.ts';
 import { createExportHandler } from '../../../functions/export/handler.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -46,6 +46,8 @@ export interface LocalStack {
   streamArn: string;
   poller: StreamPoller;
   s3Endpoint: string;
+  /** the reports bucket and its client (the app takes it through `deps.reports()`) */
+  reports: ReportBucket;
   /** resolves when every export asked for so far has finished */
   exportsSettled(): Promise<void>;
   stop(): Promise<void>;
@@ -99,7 +101,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       adminToken: opts.adminToken,
       publicUrl: opts.publicUrl,
       now,
-      reports,
+      reports: async () => reports,
       requestExport,
     };
     const poller = startStreamPoller({
@@ -124,6 +126,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       streamArn,
       poller,
       s3Endpoint,
+      reports,
       async exportsSettled() {
         while (inFlight.size > 0) await Promise.all(inFlight);
       },

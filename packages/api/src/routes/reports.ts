@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { listReports, requireCampaign, writeAudit } from '@pingyi/data';
 import { actorOf } from '../auth.ts';
-import { type AppDeps, reportStoreOf } from '../deps.ts';
+import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
 import { CampaignParams, errorResponse, json, organizerErrors, Verification } from '../schemas.ts';
 
@@ -105,10 +105,7 @@ export function reportRoutes(deps: AppDeps) {
     await requireCampaign(deps.db, id);
     const reports = await listReports(deps.db, id);
     // The S3 client and presigner are loaded on the first list: a cold start of the API function never needs them.
-    const [store, { reportLinks }] = await Promise.all([
-      reportStoreOf(deps.reports),
-      import('@pingyi/reports/links'),
-    ]);
+    const [store, { reportLinks }] = await Promise.all([deps.reports(), import('@pingyi/reports/links')]);
     return c.json(await Promise.all(reports.map((r) => reportLinks(store, r))), 200);
   });
   return app;
