@@ -37,7 +37,7 @@ if (wanted('sdk')) {
   console.table(await benchSdkCall());
 }
 if (wanted('calls')) {
-  console.log('\n## DynamoDB calls (counted with SDK middleware)');
+  console.log('\n## DynamoDB calls (counted at the HTTP handler, by operation)');
   const { submit, aggregate } = await benchCalls();
   console.table(submit);
   console.table(aggregate);

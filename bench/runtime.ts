@@ -1,7 +1,7 @@
 // Starts `npm start`'s runtime (packages/local/src/start.ts) as its own process, as the API runs on its own
 // Lambda: load is generated from the benchmark process, so client and server do not share an event loop.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../packages/local/src/dynamodb-local.ts';
@@ -116,13 +116,38 @@ export const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 
-/** CPU time a process has used so far, in milliseconds, from /proc/<pid>/stat (Linux): user and system. */
-export function cpuMs(pid: number): { user: number; system: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User and system CPU in milliseconds from a /proc stat line (Linux; USER_HZ is 100 on every Linux this runs on). */
+function statMs(stat: string): { user: number; system: number } {
   // the command name (field 2) may contain spaces: count fields after its closing parenthesis
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime (fields 14 and 15) in USER_HZ ticks: 100 per second on every Linux this runs on
+  // utime and stime are fields 14 and 15
   return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** CPU time a process has used so far, in milliseconds, from /proc/<pid>/stat: user and system, every thread. */
+export function cpuMs(pid: number): { user: number; system: number } {
+  return statMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/**
+ * CPU time so far of a Node process's main thread (its thread id is its pid) and of its other threads together: V8's
+ * garbage collection and compiler helpers, libuv's pool. A thread that ended is no longer listed.
+ */
+export function threadCpuMs(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let ms: number;
+    try {
+      const { user, system } = statMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      ms = user + system;
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    if (Number(tid) === pid) main = ms;
+    else others += ms;
+  }
+  return { main, others };
 }
 
 /** The SDK client settings for a benchmark's own DynamoDB Local (fixed region and credentials, as the local stack). */

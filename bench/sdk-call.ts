@@ -1,11 +1,13 @@
-// Benchmark: CPU of one ballot-shaped DynamoDB write (a two-item TransactWriteItems, as castBallot sends) made with
-// the document client against the low-level command with items marshalled beforehand (what castBallot does now).
-// Same process, same DynamoDB Local, rounds alternating in order after a warm-up; CPU from process.cpuUsage().
+// Benchmark: CPU of one ballot-shaped DynamoDB write (a two-item TransactWriteItems) sent three ways: the document
+// client's command, the low-level command with items marshalled beforehand, and the direct command castBallot sends
+// (packages/data/src/direct-write.ts: signed by the client's parts, no middleware stack). Same process, same DynamoDB
+// Local, rounds alternating in order after a warm-up; CPU (every thread of the process) from process.cpuUsage().
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createDocumentClient, ensureTable } from '@pingyi/data';
+import { TransactWriteItemsDirectCommand } from '@pingyi/data/direct-write';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
 import { localClientConfig, percentile, pool } from './runtime.ts';
 
@@ -31,6 +33,7 @@ export async function benchSdkCall(calls = 1500, concurrency = 16, rounds = 5) {
     // one client per variant, as each process has one
     const document = createDocumentClient(config);
     const low = createDocumentClient(config);
+    const direct = createDocumentClient(config);
     const variants = {
       'document client (TransactWriteCommand)': (key: string) =>
         document.send(
@@ -50,10 +53,20 @@ export async function benchSdkCall(calls = 1500, concurrency = 16, rounds = 5) {
             ],
           }),
         ),
+      'direct command (castBallot)': (key: string) =>
+        direct.send(
+          new TransactWriteItemsDirectCommand({
+            TransactItems: [
+              { Put: { TableName, Item: marshall(ballot(key)), ...condition } },
+              { Put: { TableName, Item: marshall(receipt()) } },
+            ],
+          }),
+        ),
     };
     const samples = new Map<string, number[]>();
     for (let round = 0; round <= rounds; round++) {
       const entries = Object.entries(variants);
+      // alternate the order: no variant always runs first (or after the same one)
       for (const [name, call] of round % 2 ? entries.reverse() : entries) {
         const before = process.cpuUsage();
         await pool(calls, concurrency, async (i) => {

@@ -3,12 +3,12 @@ import {
   DynamoDBClient,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
-  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { clearCampaignCache, createApp, signCode } from '@pingyi/api';
 import { receiptOf, submissionDigest } from '@pingyi/data';
+import { TransactWriteItemsDirectCommand } from '@pingyi/data/direct-write';
 import { Campaign } from '@pingyi/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -57,15 +57,16 @@ beforeEach(() => {
 
 describe('submit path error handling', () => {
   it('does at most one read and one conditional write per ballot, and no read while the campaign is cached', async () => {
-    mock.on(TransactWriteItemsCommand).resolves({});
+    mock.on(TransactWriteItemsDirectCommand).resolves({});
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsDirectCommand, 1);
     expect((await submit()).status).toBe(201);
     expect(mock).toHaveReceivedCommandTimes(GetCommand, 1);
-    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 2);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsDirectCommand, 2);
     // one write: the ballot, conditional, with its receipt listed apart in the same transaction
-    const [put, receipt] = mock.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input.TransactItems ?? [];
+    const [put, receipt] =
+      mock.commandCalls(TransactWriteItemsDirectCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(put?.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -75,7 +76,7 @@ describe('submit path error handling', () => {
 
   it('turns throttling into a 500 that claims nothing was accepted, without leaking internals', async () => {
     mock
-      .on(TransactWriteItemsCommand)
+      .on(TransactWriteItemsDirectCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const response = await submit();
     expect(response.status).toBe(500);
@@ -97,7 +98,7 @@ describe('submit path error handling', () => {
         ],
       });
     mock
-      .on(TransactWriteItemsCommand)
+      .on(TransactWriteItemsDirectCommand)
       .rejectsOnce(existing(ballot.submissionId))
       .rejectsOnce(existing('another-submission-01'));
     const retry = await submit();

@@ -1,13 +1,10 @@
-import {
-  DynamoDBClient,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type CastInput, castBallot } from './ballots.ts';
+import { TransactWriteItemsDirectCommand } from './direct-write.ts';
 import { CommentsNotStoredError } from './errors.ts';
 import { receiptOf, submissionDigest } from './keys.ts';
 
@@ -47,14 +44,17 @@ beforeEach(() => mock.reset());
 
 describe('casting a ballot with comments', () => {
   it('sends the transaction again when it was cancelled only for a concurrent one', async () => {
-    mock.on(TransactWriteItemsCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
+    mock
+      .on(TransactWriteItemsDirectCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict'))
+      .resolves({});
     expect(await castBallot(db, input)).toEqual({ outcome: 'cast', receipt });
-    expect(mock.commandCalls(TransactWriteItemsCommand)).toHaveLength(2);
+    expect(mock.commandCalls(TransactWriteItemsDirectCommand)).toHaveLength(2);
   });
 
   it('answers the retry that lost the race with its receipt, derived again', async () => {
     mock
-      .on(TransactWriteItemsCommand)
+      .on(TransactWriteItemsDirectCommand)
       .rejectsOnce(cancelled('TransactionConflict', 'None'))
       .rejects(cancelled('ConditionalCheckFailed', 'None'));
     mock.on(BatchGetCommand).resolves({ Responses: { t: [] } });
@@ -62,7 +62,7 @@ describe('casting a ballot with comments', () => {
   });
 
   it('says the comments are not stored yet when restoring them fails, so the client sends it again', async () => {
-    mock.on(TransactWriteItemsCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    mock.on(TransactWriteItemsDirectCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
     mock.on(BatchGetCommand).rejects(new Error('throttled'));
     await expect(castBallot(db, input)).rejects.toBeInstanceOf(CommentsNotStoredError);
   });

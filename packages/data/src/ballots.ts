@@ -8,7 +8,6 @@ import {
   type Put,
   TransactionCanceledException,
   type TransactWriteItem,
-  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -23,6 +22,7 @@ import {
 } from '@pingyi/domain';
 import { type Db, queryAll } from './client.ts';
 import { type CommentItem, commentsExisting, putCommentsOnce, writeNewComments } from './comments.ts';
+import { TransactWriteItemsDirectCommand } from './direct-write.ts';
 import { CommentsNotStoredError } from './errors.ts';
 import {
   BALLOT_SK,
@@ -313,7 +313,7 @@ export async function castBallot(db: Db, input: CastInput): Promise<CastOutcome>
     ...head,
     ...withBallot.map((c) => ({ Put: { TableName: db.tableName, Item: c.item } })),
   ]);
-  const write = () => db.client.send(new TransactWriteItemsCommand({ TransactItems }));
+  const write = () => db.client.send(new TransactWriteItemsDirectCommand({ TransactItems }));
   try {
     // Two submits of one ballot at once (a double tap, a retry racing its original) touch the same items: the one
     // cancelled for the conflict is sent again, and then finds the other's ballot (a repeat, or a used code).

@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { TransactWriteItemsDirectCommand } from '@pingyi/data/direct-write';
 import { Campaign } from '@pingyi/domain';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -81,7 +77,7 @@ beforeEach(() => {
       issued: { party: 5, staff: 0, public: 0 },
     },
   });
-  mock.on(TransactWriteItemsCommand).resolves({});
+  mock.on(TransactWriteItemsDirectCommand).resolves({});
 });
 
 describe('open link: per-container flood brake', () => {
@@ -140,7 +136,7 @@ describe('open link: one ballot per device', () => {
       code: 'code_used',
       message: expect.stringContaining('本设备'),
     });
-    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsCommand, 1);
+    expect(mock).toHaveReceivedCommandTimes(TransactWriteItemsDirectCommand, 1);
 
     const page = await server.request(`/b/${openLink}`, { headers: { cookie } });
     expect(page.status).toBe(409);
@@ -150,9 +146,9 @@ describe('open link: one ballot per device', () => {
   it('answers the device’s own retry (same submission id) with the original receipt', async () => {
     const stored: Record<string, unknown>[] = [];
     mock
-      .on(TransactWriteItemsCommand)
+      .on(TransactWriteItemsDirectCommand)
       .callsFake((input: { TransactItems: { Put: { Item: Record<string, AttributeValue> } }[] }) => {
-        // the ballot's write arrives marshalled (castBallot sends the low-level command)
+        // the ballot's write arrives marshalled (castBallot sends its own direct command)
         const ballot = unmarshall(input.TransactItems[0]?.Put.Item ?? {});
         const existing = stored.find((item) => item.pk === ballot.pk);
         if (existing) {

@@ -1,0 +1,180 @@
+// The ballot's one write (TransactWriteItems) as a command that sends itself: a signed DynamoDB JSON request built
+// from the client's own parts (credentials provider, endpoint rules, hash, HTTP handler and its sockets, retry
+// strategy, clock offset) without the per-call middleware stack. Every ballot takes this path: on this machine the
+// stack (schema serde, endpoint and auth middleware, request copies) and its garbage cost the API ≈ 0.8 of 2.5 ms
+// CPU per ballot (BENCHMARKS.md, issue 15 third pass). It is sent with `client.send` like any command (mocks and
+// call counts see it), and its errors are the SDK's own exceptions, so callers cannot tell the difference.
+import { randomUUID } from 'node:crypto';
+import {
+  type DynamoDBClientResolvedConfig,
+  DynamoDBServiceException,
+  TransactionCanceledException,
+  type TransactWriteItemsCommandInput,
+  type TransactWriteItemsCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { Command } from '@smithy/core/client';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Handler, HttpRequest, RetryErrorType, StandardRetryToken } from '@smithy/types';
+
+type Config = DynamoDBClientResolvedConfig;
+
+interface Sender {
+  endpoint: URL;
+  signer: SignatureV4;
+}
+
+const TARGET = 'DynamoDB_20120810.TransactWriteItems';
+const senders = new WeakMap<Config, Promise<Sender>>();
+
+/** The endpoint and signer of a client, resolved once: the same rules the SDK applies on every call. */
+async function senderOf(config: Config): Promise<Sender> {
+  const region = await config.region();
+  const custom = config.endpoint ? await config.endpoint() : undefined;
+  const endpoint = custom
+    ? new URL(`${custom.protocol}//${custom.hostname}${custom.port ? `:${custom.port}` : ''}${custom.path}`)
+    : new URL(
+        config.endpointProvider({
+          Region: region,
+          UseFIPS: await config.useFipsEndpoint(),
+          UseDualStack: await config.useDualstackEndpoint(),
+        }).url.href,
+      );
+  const signer = new SignatureV4({
+    service: 'dynamodb',
+    region,
+    credentials: config.credentials,
+    sha256: config.sha256,
+    uriEscapePath: config.signingEscapePath,
+  });
+  return { endpoint, signer };
+}
+
+const text = new TextDecoder();
+
+/** DynamoDB's JSON error as the SDK would throw it: its TransactionCanceledException, or its base exception. */
+function errorOf(status: number, headers: Record<string, string | undefined>, body: string): Error {
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    // a proxy's or load balancer's page: the status says enough
+  }
+  const type = String(parsed.__type ?? headers['x-amzn-errortype'] ?? `HTTP${status}`);
+  const name = type.slice(type.lastIndexOf('#') + 1).split(':')[0] ?? type;
+  const message = String(parsed.message ?? parsed.Message ?? `DynamoDB answered ${status}`);
+  const $metadata = { httpStatusCode: status, requestId: headers['x-amzn-requestid'] };
+  if (name === 'TransactionCanceledException') {
+    return new TransactionCanceledException({
+      message,
+      $metadata,
+      CancellationReasons: parsed.CancellationReasons as TransactionCanceledException['CancellationReasons'],
+    });
+  }
+  return new DynamoDBServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    message,
+    $metadata,
+  });
+}
+
+/** As the SDK's retry middleware classifies an error for its retry strategy. */
+function retryType(error: Error): RetryErrorType {
+  const sdkError = error as Parameters<typeof isThrottlingError>[0];
+  if (isThrottlingError(sdkError)) return 'THROTTLING';
+  if (isTransientError(sdkError)) return 'TRANSIENT';
+  if (isServerError(sdkError)) return 'SERVER_ERROR';
+  return 'CLIENT_ERROR';
+}
+
+async function sendOnce(config: Config, sender: Sender, body: string): Promise<void> {
+  const { endpoint, signer } = sender;
+  const request = {
+    method: 'POST',
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+    path: endpoint.pathname,
+    query: {},
+    headers: {
+      host: endpoint.host,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': TARGET,
+      'content-length': String(Buffer.byteLength(body)),
+    },
+    body,
+  } satisfies HttpRequest;
+  const signed = await signer.sign(request, {
+    signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
+  });
+  const { response } = await config.requestHandler.handle(signed as HttpRequest);
+  const bytes = await config.streamCollector(response.body);
+  if (response.statusCode === 200) return;
+  throw errorOf(response.statusCode, response.headers, text.decode(bytes));
+}
+
+/**
+ * Sends one TransactWriteItems (items already in DynamoDB's attribute-value form, as the wire carries them) and retries it as the client's
+ * own retry strategy says (same attempts, back-off and retry quota as its other calls).
+ */
+async function transactWrite(config: Config, input: TransactWriteItemsCommandInput): Promise<void> {
+  let sender = senders.get(config);
+  if (!sender) {
+    sender = senderOf(config);
+    senders.set(config, sender);
+    sender.catch(() => senders.delete(config)); // a failed resolution is tried again by the next write
+  }
+  const resolved = await sender;
+  // as the SDK does: one idempotency token for every attempt, so an attempt whose answer was lost and that is sent
+  // again is told it succeeded (within DynamoDB's ten minutes) instead of finding its own ballot
+  const body = JSON.stringify({ ClientRequestToken: input.ClientRequestToken ?? randomUUID(), ...input });
+  const strategy = await config.retryStrategy();
+  if (!('acquireInitialRetryToken' in strategy))
+    throw new Error('a retry strategy of the SDK v3 kind is expected');
+  let token = (await strategy.acquireInitialRetryToken('')) as StandardRetryToken;
+  for (;;) {
+    try {
+      await sendOnce(config, resolved, body);
+      strategy.recordSuccess(token);
+      return;
+    } catch (raw) {
+      const error = raw instanceof Error ? raw : new Error(String(raw));
+      try {
+        token = (await strategy.refreshRetryTokenForRetry(token, {
+          error: error as never,
+          errorType: retryType(error),
+        })) as StandardRetryToken;
+      } catch {
+        throw error; // out of attempts, or not an error worth another one
+      }
+      const delay = token.getRetryDelay();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/**
+ * TransactWriteItems with marshalled items, sent by `client.send` (a document client's too) without the client's
+ * middleware: no marshalling, no logging or user-agent middleware, no schema serde. Its output carries no fields.
+ */
+export class TransactWriteItemsDirectCommand extends Command<
+  TransactWriteItemsCommandInput,
+  TransactWriteItemsCommandOutput,
+  Config
+> {
+  constructor(readonly input: TransactWriteItemsCommandInput) {
+    super();
+  }
+
+  resolveMiddleware(
+    _stack: unknown,
+    config: Config,
+  ): Handler<TransactWriteItemsCommandInput, TransactWriteItemsCommandOutput> {
+    // the client may cache this handler for the class, so it reads the command it is given, never `this`
+    return async ({ input }) => {
+      await transactWrite(config, input);
+      return { output: { $metadata: {} }, response: undefined };
+    };
+  }
+}
