@@ -4,7 +4,7 @@
 // |---|-----------------------------------------------------|-----------|--------------------------------------------------------|
 // | 1 | get a campaign (definition, status, issued counts)  | GetItem   | pk = C#<campaign>           sk = META                  |
 // | 2 | list campaigns, newest first                        | Query GSI | campaignsByCreation: gsi1pk = CAMPAIGNS, gsi1sk = <createdAt>#<campaign> |
-// | 3 | cast one ballot per code, once (conditional put)    | PutItem   | pk = B#<campaign>#<ballotKey> sk = BALLOT              |
+// | 3 | cast one ballot per code, once (conditional put)    | TransactWriteItems (+ receipt) | pk = B#<campaign>#<ballotKey> sk = BALLOT |
 // | 4 | read every aggregate of a campaign for results      | Query     | pk = C#<campaign>           sk begins_with AGG#        |
 // | 5 | audit trail of a campaign, in time order            | Query     | pk = C#<campaign>           sk begins_with AUDIT#      |
 // | 6 | comments on one subject (organizer only)            | Query     | pk = CM#<campaign>#<subject> sk = <comment id>         |
