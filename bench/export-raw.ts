@@ -1,8 +1,10 @@
-// Benchmark: export N raw ballots (anonymized CSV, streamed multipart to the local S3 server): time and memory.
-// Run through `npm run bench`. Prints, for each size, rows/s, time per 1,000 rows and the Node process's memory peaks
-// above its baseline (measureMemory), and the ratios between sizes (flat: near 1 while the rows grow tenfold).
-// The sampled peaks follow how lazily V8 collects (it lets garbage pile up when memory is free); to see what the
-// export needs, cap the heap: `NODE_OPTIONS=--max-old-space-size=100 BENCH_ONLY=export npm run bench`.
+// Benchmark: export N raw ballots (anonymized CSV, streamed to the local S3 server): time and memory.
+// Run through `npm run bench` (`BENCH_EXPORT_SIZES=10000,100000`, `BENCH_EXPORT_MEMORY=1769,256`). Each export runs in
+// a fresh process (export-raw-child.ts) started with the V8 heap flags Lambda's Node.js runtime derives from a
+// function's memory size, so 10k and 100k start alike and V8 keeps garbage as it would on Lambda: first the export
+// function's size as deployed, then a 256 MB function, the same flags for every number of ballots. The live set
+// (after forced GCs) is what the export holds; the sampled peaks add the garbage V8 has not collected yet, which its
+// young generation (up to a twentieth of the memory size per semi-space) lets grow with the bytes allocated.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -13,9 +15,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createCampaign, createDocumentClient, type Db, ensureTable, toBallotItem } from '@pingyi/data';
 import { Campaign, type CastBallot } from '@pingyi/domain';
-import { runExport } from '@pingyi/reports';
-import { createS3Client } from '@pingyi/runtime';
 import { startDynamoDbLocal } from '../packages/local/src/dynamodb-local.ts';
+import type { ExportFigures, ExportJob } from './export-raw-child.ts';
 import { localClientConfig } from './runtime.ts';
 
 const definition = Campaign.parse(
@@ -74,51 +75,42 @@ async function seed(db: Db, campaign: string, count: number, offset: number) {
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-const mb = (bytes: number) => Math.round(bytes / 1048576);
-/** JS heap and the buffers outside it (the upload's parts are Buffers, counted in `external`). */
-const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
+/** The export function's memory size, as deployed (infra/lib/report-export.ts). */
+export const EXPORT_MEMORY_MB = Number(
+  /memorySize: (\d+)/.exec(
+    readFileSync(new URL('../infra/lib/report-export.ts', import.meta.url), 'utf8'),
+  )?.[1],
+);
 
 /**
- * Peaks above a baseline taken after full GCs: RSS and heap+buffers sampled every 20 ms (both include garbage not
- * yet collected, so they vary with GC timing) and, with `live`, the live set: heap+buffers right after a full GC,
- * five times a second (node runs with --expose-gc). The live set is the figure that shows what the export holds in
- * flight; the forced GCs slow the export down, so the bench times another run without them.
+ * The V8 heap flags Lambda's Node.js runtime starts a function with (its /var/runtime/bootstrap): a tenth of the
+ * memory size for the young generation, half of that per semi-space, the rest for the old generation.
  */
-async function measureMemory(live: boolean) {
-  // Buffers a GC frees are released a tick later: collect until the heap and the buffers settle
-  for (let round = 0; round < 3; round++) {
-    global.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const base = process.memoryUsage();
-  let rss = base.rss;
-  let heap = heapOf(base);
-  let liveHeap = heap;
-  const sample = () => {
-    const now = process.memoryUsage();
-    rss = Math.max(rss, now.rss);
-    heap = Math.max(heap, heapOf(now));
-  };
-  const sampler = setInterval(sample, 20);
-  const collector = setInterval(() => {
-    if (!live || !global.gc) return;
-    global.gc();
-    liveHeap = Math.max(liveHeap, heapOf(process.memoryUsage()));
-  }, 200);
-  return {
-    stop() {
-      clearInterval(sampler);
-      clearInterval(collector);
-      sample();
-      return {
-        baseRssMb: mb(base.rss),
-        peakRssMb: mb(rss - base.rss),
-        baseHeapMb: mb(heapOf(base)),
-        peakHeapMb: mb(heap - heapOf(base)),
-        peakLiveMb: mb(liveHeap - heapOf(base)),
-      };
-    },
-  };
+export function lambdaHeapFlags(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
+}
+
+/** One export in a fresh process with Lambda's heap flags for `memoryMb` (export-raw-child.ts). */
+async function exportApart(job: ExportJob, memoryMb: number): Promise<ExportFigures> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      ...lambdaHeapFlags(memoryMb),
+      '--import',
+      'tsx',
+      new URL('./export-raw-child.ts', import.meta.url).pathname,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_EXPORT_JOB: JSON.stringify(job) } },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the export process exited with ${code}`);
+  return JSON.parse(out) as ExportFigures;
 }
 
 /**
@@ -147,7 +139,11 @@ async function startS3Apart(directory: string, bucket: string) {
   };
 }
 
-export async function benchExportRaw(sizes = [10_000, 100_000]) {
+/**
+ * Exports `sizes` ballots, each export in a fresh process started as Lambda starts the export function, for each of
+ * `memories` (MB: Lambda sizes V8's heap from it, so the same code keeps more or less garbage).
+ */
+export async function benchExportRaw(sizes = [10_000, 100_000], memories = [EXPORT_MEMORY_MB, 256]) {
   const dir = mkdtempSync(join(tmpdir(), 'pingyi-bench-'));
   const dynamo = await startDynamoDbLocal();
   const s3Server = await startS3Apart(join(dir, 's3'), 'bench-reports');
@@ -156,44 +152,31 @@ export async function benchExportRaw(sizes = [10_000, 100_000]) {
     const tableName = `bench-${randomBytes(4).toString('hex')}`;
     await ensureTable(new DynamoDBClient(config), tableName);
     const db: Db = { client: createDocumentClient(config), tableName };
-    const store = { s3: createS3Client('cn-north-1', s3Server.endpoint), bucket: 'bench-reports' };
-    const rows: {
-      ballots: number;
-      seconds: number;
-      rowsPerSecond: number;
-      msPer1kRows: number;
-      megabytes: number;
-      baseRssMb: number;
-      peakRssMb: number;
-      baseHeapMb: number;
-      peakHeapMb: number;
-      peakLiveMb: number;
-    }[] = [];
+    const rows: ({ lambdaMemoryMb: number; ballots: number; msPer1kRows: number; megabytes: number } & Omit<
+      ExportFigures,
+      'bytes'
+    >)[] = [];
     for (const size of sizes) {
       const { id } = await createCampaign(db, definition, new Date());
       await seed(db, id, size, 0);
-      const exportRaw = () =>
-        runExport(db, store, { campaignId: id, trigger: 'manual', raw: true, now: new Date() });
-      const memory = await measureMemory(false);
-      const started = performance.now();
-      const outcome = await exportRaw();
-      const seconds = (performance.now() - started) / 1000;
-      const peaks = memory.stop();
-      // the same export again, for its live set only
-      const live = await measureMemory(true);
-      await exportRaw();
-      const { peakLiveMb } = live.stop();
-      const raw =
-        outcome.outcome === 'exported' ? outcome.report.files.find((f) => f.format === 'raw-csv') : undefined;
-      rows.push({
-        ballots: size,
-        seconds: Math.round(seconds * 100) / 100,
-        rowsPerSecond: Math.round(size / seconds),
-        msPer1kRows: Math.round((seconds * 1e6) / size) / 1000,
-        megabytes: Math.round(((raw?.size ?? 0) / 1048576) * 10) / 10,
-        ...peaks,
-        peakLiveMb,
-      });
+      const job: ExportJob = {
+        dynamoEndpoint: dynamo.endpoint,
+        tableName,
+        campaignId: id,
+        s3Endpoint: s3Server.endpoint,
+        bucket: 'bench-reports',
+      };
+      for (const memoryMb of memories) {
+        const { bytes, ...figures } = await exportApart(job, memoryMb);
+        rows.push({
+          lambdaMemoryMb: memoryMb,
+          ballots: size,
+          ...figures,
+          seconds: Math.round(figures.seconds * 100) / 100,
+          msPer1kRows: Math.round((figures.seconds * 1e6) / size) / 1000,
+          megabytes: Math.round((bytes / 1048576) * 10) / 10,
+        });
+      }
     }
     return rows;
   } finally {

@@ -27,7 +27,9 @@ if (wanted('lag')) {
   console.log('HTTP statuses:', statuses);
 }
 if (wanted('cpu')) {
-  console.log('\n## Node.js CPU per accepted ballot (/proc/<pid>/stat), windows of 1,200 ballots at concurrency 16, after 300 and after 3,000');
+  console.log(
+    '\n## Node.js CPU per accepted ballot (/proc/<pid>/stat), windows of 1,200 ballots at concurrency 16, after 300 and after 3,000',
+  );
   console.table(await benchCpu());
 }
 if (wanted('sdk')) {
@@ -44,16 +46,21 @@ if (wanted('calls')) {
 }
 if (wanted('export')) {
   console.log(
-    '\n## Export of raw anonymized ballots (streamed CSV → multipart upload to the local S3 server)',
+    '\n## Export of raw anonymized ballots (streamed CSV → multipart upload to the local S3 server), each in a fresh process with the V8 heap flags Lambda gives its memory size',
   );
-  const rows = await benchExportRaw(process.env.BENCH_EXPORT_SIZES?.split(',').map(Number));
+  const rows = await benchExportRaw(
+    process.env.BENCH_EXPORT_SIZES?.split(',').map(Number),
+    process.env.BENCH_EXPORT_MEMORY?.split(',').map(Number),
+  );
   console.table(rows);
-  const [small, large] = rows;
-  if (small && large) {
-    const ratio = (a: number, b: number) => (a / Math.max(b, 1e-9)).toFixed(2);
+  const ratio = (a: number, b: number) => (a / Math.max(b, 1e-9)).toFixed(2);
+  for (const memory of new Set(rows.map((r) => r.lambdaMemoryMb))) {
+    const of = rows.filter((r) => r.lambdaMemoryMb === memory);
+    const [small, large] = [of[0], of[of.length - 1]];
+    if (!small || !large || small === large) continue;
     console.log(
-      `ballots ×${(large.ballots / small.ballots).toFixed(0)} → time ×${ratio(large.seconds, small.seconds)}, time per row ×${ratio(large.msPer1kRows, small.msPer1kRows)}; ` +
-        `peak live heap+buffers above baseline ×${ratio(large.peakLiveMb, Math.max(small.peakLiveMb, 1))}, ` +
+      `Lambda ${memory} MB: ballots ×${(large.ballots / small.ballots).toFixed(0)} → time ×${ratio(large.seconds, small.seconds)}, time per row ×${ratio(large.msPer1kRows, small.msPer1kRows)}; ` +
+        `live set ×${ratio(large.peakLiveMb, Math.max(small.peakLiveMb, 1))}, ` +
         `peak heap+buffers ×${ratio(large.peakHeapMb, Math.max(small.peakHeapMb, 1))}, peak RSS ×${ratio(large.peakRssMb, Math.max(small.peakRssMb, 1))}`,
     );
   }
