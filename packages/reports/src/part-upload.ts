@@ -21,8 +21,8 @@ export type PartUploadParams = Pick<PutObjectCommandInput, 'Key' | 'ContentType'
  * Writes go into one buffer of `partBytes`; each full buffer is uploaded as the next part before writing goes on,
  * then refilled. A part's length goes in its request, so a streamed upload must hold a whole part; @aws-sdk/lib-storage
  * also copies each part out of the stream's chunks (Buffer.concat) and keeps `queueSize` parts in flight, which made
- * the export's live set grow from 6 MB (10k ballots, a 1.1 MB file) to 17 MB (100k, 11 MB). A body that never fills
- * one part is one PutObject. `partBytes` is smaller only in tests (the local S3 server takes any part size).
+ * the export's live buffers grow with the file (1.3 MB for 10k ballots, 11 MB for 100k). A body that never fills one
+ * part is one PutObject. `partBytes` is smaller only in tests (the local S3 server takes any part size).
  */
 export function partUpload(store: ReportStore, params: PartUploadParams, partBytes = PART_BYTES) {
   const part = Buffer.allocUnsafe(partBytes);
