@@ -27,7 +27,7 @@ import {
   windowState,
 } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime/logger';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';
 import type { AppDeps } from './deps.ts';

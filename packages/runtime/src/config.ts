@@ -3,7 +3,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient, type Db } from '@pingyi/data';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Env = z.object({
   PINGYI_TABLE: z.string().min(1),
