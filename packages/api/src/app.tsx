@@ -1,6 +1,6 @@
 // The HTTP app: the evaluator path (the ballot page and its submit, the page's script, /healthz) served by a plain
 // Hono app, and every other request by the full app (full-app.tsx), loaded on the first request that needs it.
-import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data';
+import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data/timing';
 import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
