@@ -1,14 +1,14 @@
 // The HTTP app: the evaluator path (the ballot page and its submit, the page's script, /healthz) served by a plain
 // Hono app, and every other request by the full app (full-app.tsx), loaded on the first request that needs it.
 import { API_REQUEST_TIMEOUT_MS } from '@pingyi/data/timing';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { timeout } from 'hono/timeout';
 import * as z from 'zod';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import { onError } from './app-errors.tsx';
 import type { AppDeps } from './deps.ts';
-import type { FullApp } from './full-app.tsx';
+import { toLazyApp } from './lazy-app.ts';
 import { ballotRoutes } from './routes/ballots.tsx';
 
 // Validation messages a person reads are Chinese, for organizers and evaluators alike. One locale by its own path:
@@ -17,9 +17,9 @@ z.config(zhCN());
 
 /**
  * `createApp(deps).fetch` answers every route. The evaluator path is what a meeting's burst and most cold starts
- * serve, and its modules import no OpenAPI code: @hono/zod-openapi hands the whole `z` namespace to
- * zod-to-openapi, so a bundle that holds it holds all of zod. The full app (organizer API, console, public pages,
- * /api/openapi.json) is imported on its first request, as a chunk of its own in the Lambda bundle.
+ * serve, and its modules import none of the full app's: no organizer route, no schema of the document, neither
+ * @hono/zod-openapi nor zod-to-openapi (test/infra/bundle.test.ts). The full app (organizer API, console, public
+ * pages, /api/openapi.json) is imported on its first request, from chunks of its own in the Lambda bundle.
  */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -31,20 +31,14 @@ export function createApp(deps: AppDeps) {
   // a probe for load balancers and scripts, not part of the API: left out of the document
   app.get('/healthz', (c) => c.json({ ok: true }));
 
-  let full: Promise<FullApp> | undefined;
-  const loadFull = async () => {
-    const { createFullApp } = await import('./full-app.tsx');
-    return createFullApp(deps);
-  };
-  const toFull = async (c: Context) => {
-    full ??= loadFull().catch((error: unknown) => {
-      full = undefined; // a failed load is tried again by the next request
-      throw error;
-    });
-    return (await full).fetch(c.req.raw, c.env);
-  };
   // Everything else, its not-found answers included, is the full app's.
-  app.all('*', toFull);
+  app.all(
+    '*',
+    toLazyApp(async () => {
+      const { createFullApp } = await import('./full-app.tsx');
+      return createFullApp(deps);
+    }),
+  );
 
   app.onError(onError);
   return app;

@@ -4,13 +4,14 @@
 import { createHmac } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { commitPaperBatch, wipeRehearsal } from '@pingyi/data';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { notFound, onError } from './app-errors.tsx';
 import { type ConsoleCall, organizerAuth } from './auth.ts';
 import { forgetCampaign } from './campaign-cache.ts';
 import type { AppDeps } from './deps.ts';
 import { ValidationError } from './errors.ts';
 import { evaluatorCsp } from './evaluator-headers.ts';
+import { toLazyApp } from './lazy-app.ts';
 import { BallotPage } from './pages/ballot-page.tsx';
 import { documentOf } from './pages/layout.tsx';
 import { sourceAddress } from './rate-limit.ts';
@@ -47,8 +48,7 @@ export function createFullApp(deps: AppDeps) {
   // The organizer console: its own pages and sessions; what it changes goes through the routes above, in-process,
   // with the signed-in account as the actor. Loaded on its first request: it carries charts, spreadsheets and QR
   // codes that a ballot never needs, and the API function's cold start would pay for them on every container.
-  let consoleRoutes: Promise<Hono> | undefined;
-  const loadConsole = async () => {
+  const toConsole = toLazyApp(async () => {
     const { consoleApp } = await import('@pingyi/console');
     return new Hono().route(
       '/console',
@@ -90,15 +90,8 @@ export function createFullApp(deps: AppDeps) {
         ...(deps.passwordCost ? { scrypt: deps.passwordCost } : {}),
       }),
     );
-  };
+  });
   // The console answers everything under /console itself (its own not-found page and error handler).
-  const toConsole = async (c: Context) => {
-    consoleRoutes ??= loadConsole().catch((error: unknown) => {
-      consoleRoutes = undefined; // a failed load is tried again by the next request
-      throw error;
-    });
-    return (await consoleRoutes).fetch(c.req.raw, c.env);
-  };
   app.all('/console', toConsole);
   app.all('/console/*', toConsole);
   app.get('/', (c) => c.redirect('/console', 303));
