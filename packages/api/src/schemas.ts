@@ -1,5 +1,6 @@
 // Request and response schemas of the JSON API: the same zod schemas validate requests and make /api/openapi.json.
-
+// Described with zod's own .meta(), which zod-to-openapi reads (`id` names a component), not .openapi(): plain zod
+// schemas, whatever was imported first.
 import { Ballot, Campaign } from '@pingyi/domain';
 import * as z from 'zod';
 
