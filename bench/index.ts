@@ -27,7 +27,9 @@ if (wanted('lag')) {
   console.log('HTTP statuses:', statuses);
 }
 if (wanted('cpu')) {
-  console.log('\n## Node.js CPU per accepted ballot (/proc/<pid>/stat), windows of 1,200 ballots at concurrency 16, after 300 and after 3,000');
+  console.log(
+    '\n## Node.js CPU per accepted ballot (/proc/<pid>/stat), windows of 1,200 ballots at concurrency 16, after 300 and after 3,000',
+  );
   console.table(await benchCpu());
 }
 if (wanted('sdk')) {
