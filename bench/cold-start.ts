@@ -108,9 +108,9 @@ export async function benchColdStart(runs = 5) {
       });
       const { closure, ...size } = sizes(metafile, 'functions/api/handler.ts');
       if (split) apiInputs = closureInputs(metafile, closure);
-      // First requests after init: the ballot page of a forged code (no database read) and a ballot POST of a
-      // genuine code whose campaign read fails at once (nothing listens on the endpoint): each loads what its
-      // path needs.
+      // First requests after init: the ballot page of a forged code (no database read), a ballot POST of a
+      // genuine code whose campaign read fails at once (nothing listens on the endpoint), then an organizer request
+      // without a token (401: no database read), the first to load the full app: each loads what its path needs.
       const code = signCode(Buffer.from(CODE_SECRET), { campaign: '0a1b2c3d', groupIndex: 0, serial: 1 });
       const first = timeImport(
         join(dir, 'index.mjs'),
@@ -118,7 +118,8 @@ export async function benchColdStart(runs = 5) {
         `const event = ${EVENT}; const ctx = { awsRequestId: 'r' };
        let s = performance.now(); await m.main(event('GET', '/b/AAAAAAAAAAAAAAAAAAAAAAAAAAA'), ctx); const page = performance.now() - s;
        s = performance.now(); await m.main(event('POST', '/b/${code}', '{}'), ctx); const post = performance.now() - s;
-       console.log(JSON.stringify({ init, page, post }));`,
+       s = performance.now(); await m.main(event('GET', '/api/campaigns'), ctx); const organizer = performance.now() - s;
+       console.log(JSON.stringify({ init, page, post, organizer }));`,
       );
       const init = first('init');
       rows.push({
@@ -129,6 +130,7 @@ export async function benchColdStart(runs = 5) {
         initMsMax: init.max,
         firstPageGetMs: first('page').median,
         firstPostMs: first('post').median,
+        firstOrganizerMs: first('organizer').median,
       });
     }
     for (const name of ['aggregate', 'export']) {

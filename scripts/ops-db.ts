@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDocumentClient, type Db } from '@pingyi/data';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export function opsTarget(): { db: Db; publicUrl?: string } {
   const dataDir = resolve(process.env.PINGYI_DATA_DIR ?? join(import.meta.dirname, '..', '.data'));

@@ -13,13 +13,20 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __pingyiCreateRequire } from 'node:module'; const require = __pingyiCreateRequire(import.meta.url);";
 
-/** zod's locale index, as its own modules import it, replaced by the two locales the app uses (see the module). */
-const onlyUsedZodLocales: Plugin = {
-  name: 'pingyi-zod-locales',
+/**
+ * @hono/zod-openapi imports zod's whole namespace (`import { z } from 'zod'`) only to hand it to zod-to-openapi's
+ * extendZodWithOpenApi, which patches `z.ZodType.prototype`, and to re-export it. Handed over whole, every part of zod
+ * (JSON-schema conversion, 45 locales) is kept, and esbuild puts zod's modules, which the api's entry imports too,
+ * into a chunk the entry loads: all of zod at every cold start. Here that import gets the one class it patches
+ * (zod-for-openapi.ts), so zod tree-shakes; our modules import zod itself (Biome refuses `z` from
+ * @hono/zod-openapi), and test/infra/bundle.test.ts checks that the bundle serves the same document.
+ */
+const zodForOpenApi: Plugin = {
+  name: 'pingyi-zod-for-openapi',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
-      /[/\\]node_modules[/\\]zod[/\\]/.test(importer)
-        ? { path: join(REPO_ROOT, 'infra/lib/zod-locales.ts') }
+    build.onResolve({ filter: /^zod$/ }, ({ importer }) =>
+      /[/\\]node_modules[/\\]@hono[/\\]zod-openapi[/\\]/.test(importer)
+        ? { path: join(REPO_ROOT, 'infra/lib/zod-for-openapi.ts') }
         : undefined,
     );
   },
@@ -33,9 +40,9 @@ export const HANDLER = 'index.main';
  * module the local runtime imports) into `outdir`: minified ESM for `target` (e.g. `node24`), every dependency
  * bundled (the AWS SDK at the versions the tests run, not whatever the runtime ships in each region), source maps
  * without sources. Split at its dynamic imports: `index.mjs` and the chunks it imports statically are what a cold
- * start loads; what only rare routes need (the console, report links and the S3 client, EventBridge, Secrets
- * Manager) sits in `chunks/` until a request imports it. One file (NodejsFunction's `--outfile`) would inline them
- * all and only defer their evaluation.
+ * start loads; what only rare routes need (the api's organizer routes and OpenAPI document, the console, report
+ * links and the S3 client, EventBridge, Secrets Manager) sits in `chunks/` until a request imports it. One file
+ * (NodejsFunction's `--outfile`) would inline them all and only defer their evaluation.
  */
 export function functionBuild(
   entry: string,
@@ -61,7 +68,7 @@ export function functionBuild(
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
-    plugins: [onlyUsedZodLocales],
+    plugins: [zodForOpenApi],
   };
 }
 

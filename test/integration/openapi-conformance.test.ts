@@ -15,6 +15,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptPath } from '../../packages/api/src/assets/index.ts';
+import { createFullApp } from '../../packages/api/src/full-app.tsx';
 import {
   ADMIN_TOKEN,
   DURING_WINDOW,
@@ -340,7 +341,8 @@ describe('the public pages after the vote answer as documented', () => {
 
 describe('the document', () => {
   it('covers every route the app serves, but for the probe, the script asset, itself and the console', () => {
-    const served = stack.app.routes
+    // the evaluator path is the app's own; every other route is the full app's, which it loads on first use
+    const served = [...stack.app.routes, ...createFullApp(stack.deps).routes]
       .filter((r) => r.method !== 'ALL')
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
       // the organizer console: HTML pages for people, tested by its own browser and integration tests

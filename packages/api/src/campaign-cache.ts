@@ -3,7 +3,9 @@
 // ballot) definition can be stale by at most `ttlMs`, except
 // that a code above the cached issued count triggers a fresh read, and this process forgets a campaign as soon
 // as it changes it. Another process (another Lambda container) sees a close within `ttlMs`.
-import { CAMPAIGN_CACHE_MS, type CampaignRecord, type Db, getCampaign } from '@pingyi/data';
+import { type CampaignRecord, getCampaign } from '@pingyi/data/campaigns';
+import type { Db } from '@pingyi/data/client';
+import { CAMPAIGN_CACHE_MS } from '@pingyi/data/timing';
 
 const cache = new Map<string, { record: CampaignRecord; at: number }>();
 const keyOf = (db: Db, id: string) => `${db.tableName}\u0000${id}`;

@@ -5,7 +5,7 @@ import {
   CodeNotVoidableError,
   CommentsNotStoredError,
   UnsettledAggregatesError,
-} from '@pingyi/data';
+} from '@pingyi/data/errors';
 import { logger } from '@pingyi/runtime/logger';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';

@@ -1,15 +1,17 @@
 // Request and response schemas of the JSON API: the same zod schemas validate requests and make /api/openapi.json.
-import { z } from '@hono/zod-openapi';
+// Described with zod's own .meta(), which zod-to-openapi reads (`id` names a component), not .openapi(): plain zod
+// schemas, whatever was imported first.
 import { Ballot, Campaign } from '@pingyi/domain';
+import * as z from 'zod';
 
 export const CampaignDefinition = Campaign.meta({ id: 'Campaign', description: '评议方案（活动定义）' });
 export const BallotBody = Ballot.meta({ id: 'Ballot', description: '一张评议表' });
 
 export const CampaignParams = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '0a1b2c3d' }),
+  id: z.string().meta({ param: { name: 'id', in: 'path' }, example: '0a1b2c3d' }),
 });
 export const TokenParams = z.object({
-  token: z.string().openapi({ param: { name: 'token', in: 'path' }, description: '二维码上的评议码' }),
+  token: z.string().meta({ param: { name: 'token', in: 'path' }, description: '二维码上的评议码' }),
 });
 
 export const ErrorBody = z
@@ -20,17 +22,17 @@ export const ErrorBody = z
       issues: z
         .array(z.object({ path: z.string(), message: z.string() }))
         .optional()
-        .openapi({ description: 'what to fix, at most 50' }),
-      issueCount: z.number().int().optional().openapi({ description: 'how many issues there were in all' }),
+        .meta({ description: 'what to fix, at most 50' }),
+      issueCount: z.number().int().optional().meta({ description: 'how many issues there were in all' }),
     }),
   })
-  .openapi('Error');
+  .meta({ id: 'Error' });
 
 export const Status = z.enum(['draft', 'open', 'closed']);
 
 export const CampaignSummary = z
   .object({ id: z.string(), title: z.string(), status: Status, createdAt: z.string() })
-  .openapi('CampaignSummary');
+  .meta({ id: 'CampaignSummary' });
 
 export const CampaignDetail = z
   .object({
@@ -39,28 +41,28 @@ export const CampaignDetail = z
     createdAt: z.string(),
     updatedAt: z.string(),
     issued: z.record(z.string(), z.number().int()),
-    rehearsal: z.literal(true).optional().openapi({
+    rehearsal: z.literal(true).optional().meta({
       description: 'opened as a rehearsal (试运行): its ballots are test data until it is wiped',
     }),
-    definition: z.unknown().openapi({ description: 'the validated campaign definition (see Campaign)' }),
+    definition: z.unknown().meta({ description: 'the validated campaign definition (see Campaign)' }),
   })
-  .openapi('CampaignDetail');
+  .meta({ id: 'CampaignDetail' });
 
 export const IssueCodesBody = z
   .object({ group: z.string().min(1), count: z.number().int().min(1).max(5000) })
-  .openapi('IssueCodes');
+  .meta({ id: 'IssueCodes' });
 
 export const VoidCodeBody = z
   .object({ group: z.string().min(1), serial: z.number().int().min(1) })
-  .openapi('VoidCode');
+  .meta({ id: 'VoidCode' });
 
 export const IssuedCodes = z
   .object({
     codes: z.array(z.object({ serial: z.number().int(), token: z.string(), url: z.string() })),
   })
-  .openapi('IssuedCodes');
+  .meta({ id: 'IssuedCodes' });
 
-export const Receipt = z.object({ receipt: z.string() }).openapi('Receipt');
+export const Receipt = z.object({ receipt: z.string() }).meta({ id: 'Receipt' });
 
 const Rate = z.number().min(0).max(1).nullable();
 const Counts = z.record(z.string(), z.number().int());
@@ -78,26 +80,26 @@ const QuestionResult = z
     ),
     weightedScore: z.number().nullable(),
   })
-  .openapi('QuestionResult');
+  .meta({ id: 'QuestionResult' });
 
 /** 计票核对 of a closing: the recount of the ballots, and how the live count compared with it. */
 export const Verification = z
   .object({
-    ballots: z.number().int().openapi({ description: 'ballots recounted one by one' }),
+    ballots: z.number().int().meta({ description: 'ballots recounted one by one' }),
     live: z
       .number()
       .int()
       .nullable()
-      .openapi({ description: 'ballots in the live count; null: no consistent read' }),
-    differences: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({ description: 'counters that differ; 0 when they agree' }),
+      .meta({ description: 'ballots in the live count; null: no consistent read' }),
+    differences: z.number().int().nullable().meta({ description: 'counters that differ; 0 when they agree' }),
     agreed: z.boolean(),
     verifiedAt: z.string(),
   })
-  .openapi('Verification');
+  .meta({
+    id: 'Verification',
+    // its one use is a report's, whose description the document has always shown here (routes/reports.ts)
+    description: 'a report of a closed campaign: made from the recount; how the live count compared',
+  });
 
 export const ResultsBody = z
   .object({
@@ -138,15 +140,15 @@ export const ResultsBody = z
       otherBest: z.array(z.object({ text: z.string(), count: z.number().int() })),
       otherWorst: z.array(z.object({ text: z.string(), count: z.number().int() })),
     }),
-    rehearsal: z.literal(true).optional().openapi({
+    rehearsal: z.literal(true).optional().meta({
       description:
         'present on a rehearsal (试运行): every ballot counted here is test data, wiped before the formal opening',
     }),
-    final: z.boolean().openapi({
+    final: z.boolean().meta({
       description:
         'true once the closing report exists: the counts are its verified recount and never change',
     }),
-    settled: z.boolean().openapi({
+    settled: z.boolean().meta({
       description:
         'true when the counts are a consistent cut read now; false when the aggregates were mid-update for ' +
         'the whole read and this is the last consistent cut this server saw (asOf tells when)',
@@ -154,7 +156,7 @@ export const ResultsBody = z
     pace: z
       .array(z.object({ minute: z.string(), ballots: z.number().int() }))
       .optional()
-      .openapi({
+      .meta({
         description:
           'live answers: ballots per minute (UTC `YYYY-MM-DDTHH:MM`, by when the table recorded them), oldest ' +
           'first, minutes with ballots only, at most the latest 1,440; read in the same cut as the counts',
@@ -168,11 +170,11 @@ export const ResultsBody = z
         verifiedAt: z.string(),
       })
       .optional()
-      .openapi({
+      .meta({
         description: 'a final answer: how the recount of the ballots compared with the live count',
       }),
   })
-  .openapi('Results');
+  .meta({ id: 'Results' });
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },

@@ -1,22 +1,12 @@
 // Voting: from a scanned code to a counted ballot. One campaign read (usually cached), one conditional write; on an
 // open link also one quota counter, shared by every container.
 import { randomBytes } from 'node:crypto';
-import {
-  type CampaignRecord,
-  type CastInput,
-  type CastOutcome,
-  CommentsNotStoredError,
-  castBallot,
-  codeBallot,
-  countQuotaRefusal,
-  hasVoted,
-  openBallot,
-  type QuotaSlot,
-  releaseQuotaSlot,
-  storedOutcome,
-  submissionDigest,
-  takeQuotaSlot,
-} from '@pingyi/data';
+// the data package by module: its index re-exports every repository, and all would load at the api's cold start
+import { type CastInput, type CastOutcome, castBallot, hasVoted, storedOutcome } from '@pingyi/data/ballots';
+import type { CampaignRecord } from '@pingyi/data/campaigns';
+import { CommentsNotStoredError } from '@pingyi/data/errors';
+import { codeBallot, openBallot, submissionDigest } from '@pingyi/data/keys';
+import { countQuotaRefusal, type QuotaSlot, releaseQuotaSlot, takeQuotaSlot } from '@pingyi/data/quotas';
 import {
   Ballot,
   type BallotIssue,
@@ -27,7 +17,7 @@ import {
   windowState,
 } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime/logger';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { cachedCampaign } from './campaign-cache.ts';
 import { verifyCode } from './codes.ts';
 import type { AppDeps } from './deps.ts';

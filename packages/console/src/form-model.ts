@@ -2,11 +2,12 @@
 // `subjectKinds.0.items.2.label`) and back, and the schema's issues mapped to the field they are about. The
 // definition is checked by the domain's own Campaign schema, so the editor applies exactly the API's rules.
 import { Campaign, type CampaignInput } from '@pingyi/domain';
-import { z } from 'zod';
+import * as z from 'zod';
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import { fromLocalInput, toLocalInput } from './zoned.ts';
 
 // The API's messages are Chinese (packages/api/src/app.tsx); the editor shows the same ones in any process.
-z.config(z.locales.zhCN());
+z.config(zhCN());
 
 export type Fields = Record<string, string | string[]>;
 

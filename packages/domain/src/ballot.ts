@@ -1,5 +1,5 @@
 // The ballot (评议表): its wire schema, the check against one campaign and group, and the stored form.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Campaign, type Group, kindOf, OVERALL, questionsOf, subjectsFor } from './campaign.ts';
 
 export const COMMENT_MAX = 500;

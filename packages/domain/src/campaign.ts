@@ -1,5 +1,5 @@
 // The campaign definition (评议方案): schema, cross-reference checks and lookups used everywhere else.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Fraction } from './fraction.ts';
 import { stripMisleading } from './text.ts';
 

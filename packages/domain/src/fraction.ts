@@ -1,5 +1,5 @@
 // Exact fractions for rule thresholds ("1/3"): compared with integers, never floats.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const FRACTION = /^\d{1,6}\/\d{1,6}$/;
 

@@ -1,7 +1,7 @@
 // Rectification measures (整改措施): what one is, and when it is overdue. Overdue is never stored: it follows from the
 // deadline, the status and the clock, so a measure done late stops being overdue and a planned one becomes overdue
 // the day after its deadline without any job running.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Campaign, kindOf, questionsOf } from './campaign.ts';
 import { stripMisleading } from './text.ts';
 

@@ -2,8 +2,9 @@
 
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createDocumentClient, type Db } from '@pingyi/data';
-import { z } from 'zod';
+// the client's module, not the data package's index (every repository): the api's cold start loads this module
+import { createDocumentClient, type Db } from '@pingyi/data/client';
+import * as z from 'zod';
 
 const Env = z.object({
   PINGYI_TABLE: z.string().min(1),

@@ -1,9 +1,8 @@
 // Evaluator routes: the ballot page behind a code or an open link, the submit that takes JSON or a plain HTML
 // form and answers in kind, the page's script, and on open links one ballot per device, a flood brake and the
 // per-source quota.
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { BALLOT_BODY_MAX } from '@pingyi/domain';
-import type { Context, MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { assetRoutes } from '../assets/index.ts';
 import { limitBody } from '../body-limit.ts';
@@ -28,7 +27,6 @@ import { documentOf } from '../pages/layout.tsx';
 import { ErrorPage, SuccessPage } from '../pages/message-page.tsx';
 import { langOf } from '../pages/text.ts';
 import { OPEN_LINK_LIMIT, type RateLimit, RateLimiter, sourceAddress, sourceKey } from '../rate-limit.ts';
-import { BallotBody, BallotForm, ErrorBody, html, jsonOrHtml, Receipt, TokenParams } from '../schemas.ts';
 import {
   ensureNotVoted,
   FORGED,
@@ -37,66 +35,6 @@ import {
   submitBallot,
   type Voter,
 } from '../voting.ts';
-
-const tags = ['ballots'];
-
-// The code in the path is the evaluator's only credential: no organizer token (security: []).
-const page = createRoute({
-  method: 'get',
-  path: '/b/{token}',
-  operationId: 'getBallotPage',
-  tags,
-  security: [],
-  summary: '评议表页面（HTML，zh-CN；浏览器偏好英文时界面为 en）',
-  request: { params: TokenParams },
-  responses: {
-    200: html('the ballot page'),
-    403: html('not a valid code: a page that says so'),
-    409: html(
-      'code already used, or this device already voted on the open link (with its receipt if it was this phone)',
-    ),
-    410: html('campaign not open (closed, or outside its window)'),
-  },
-});
-
-const submit = createRoute({
-  method: 'post',
-  path: '/b/{token}',
-  operationId: 'submitBallot',
-  tags,
-  security: [],
-  summary: '提交评议表（JSON，或页面的表单）；以提交的格式回答',
-  request: {
-    params: TokenParams,
-    body: {
-      content: {
-        'application/json': { schema: BallotBody },
-        'application/x-www-form-urlencoded': { schema: BallotForm },
-      },
-      required: true,
-    },
-  },
-  responses: {
-    201: jsonOrHtml(Receipt, 'accepted: the ballot is stored (JSON: the receipt; form: the success page)'),
-    200: jsonOrHtml(Receipt, 'a retry with the same submissionId: the original receipt'),
-    400: jsonOrHtml(
-      ErrorBody,
-      'invalid ballot; JSON: issues say what to fix, in Chinese; form: the ballot again, answers kept, with the list',
-    ),
-    403: jsonOrHtml(ErrorBody, 'not a valid code'),
-    409: jsonOrHtml(ErrorBody, 'code already used, or this device already voted on the open link'),
-    410: jsonOrHtml(ErrorBody, 'campaign not open'),
-    413: jsonOrHtml(ErrorBody, 'body over 64 KiB'),
-    429: jsonOrHtml(
-      ErrorBody,
-      "open link: the source's quota for this window is used up (quota_exceeded), or too many attempts at once (rate_limited); see Retry-After",
-    ),
-    503: jsonOrHtml(
-      ErrorBody,
-      'stored, but not all of its comments yet: send the same ballot again with the same submissionId',
-    ),
-  },
-});
 
 const isJson = (c: Context) =>
   (c.req.header('content-type') ?? '').toLowerCase().includes('application/json');
@@ -136,10 +74,10 @@ export interface BallotRouteOptions {
 }
 
 export function ballotRoutes(deps: AppDeps, options: BallotRouteOptions = {}) {
-  const app = new OpenAPIHono<{ Variables: { voter: Voter | undefined } }>();
-  // Documented here, handled below by hand: the same route takes JSON and HTML forms, and answers in kind.
-  app.openAPIRegistry.registerPath(page);
-  app.openAPIRegistry.registerPath(submit);
+  // A plain Hono app: the evaluator path loads no OpenAPI code. The full app registers these routes' description
+  // (ballots-doc.ts) for the document; they are handled here by hand, as the same route takes JSON and HTML forms
+  // and answers in kind.
+  const app = new Hono<{ Variables: { voter: Voter | undefined } }>();
 
   const limiter = new RateLimiter(options.openLinkLimit ?? OPEN_LINK_LIMIT);
   /** Before any read or parse: a flood on an open link costs one HMAC per request, and no write. */

@@ -1,6 +1,6 @@
 // Campaign routes for organizers: create from a definition, read, list, open and close, a county admin's reopening,
 // the audit trail, and how the open channel's ballots spread over sources.
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import {
   createCampaign,
   listAudit,
@@ -12,6 +12,7 @@ import {
 } from '@pingyi/data';
 import { openChannelQuota } from '@pingyi/domain';
 import { logger } from '@pingyi/runtime/logger';
+import * as z from 'zod';
 import { actorOf, COUNTY_ADMIN } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import type { AppDeps } from '../deps.ts';
@@ -96,7 +97,7 @@ const openRoute = createRoute({
   request: {
     params: CampaignParams,
     query: z.object({
-      rehearsal: z.string().optional().openapi({
+      rehearsal: z.string().optional().meta({
         description:
           '`true`: open as a rehearsal (试运行): its ballots are marked as test data everywhere and are wiped before the formal opening',
       }),
@@ -111,9 +112,9 @@ const ReopenBody = z
       .trim()
       .min(5, '请写明重新开放的理由（至少 5 个字）')
       .max(500)
-      .openapi({ example: '部分村组因停电未能参评，经领导小组研究决定延长评议' }),
+      .meta({ example: '部分村组因停电未能参评，经领导小组研究决定延长评议' }),
   })
-  .openapi('Reopen');
+  .meta({ id: 'Reopen' });
 
 const reopen = createRoute({
   method: 'post',
@@ -137,7 +138,7 @@ const reopen = createRoute({
 });
 
 const SourceCounts = z.object({
-  source: z.string().openapi({
+  source: z.string().meta({
     description: 'keyed digest of a network source (shortened): tells sources apart, names none',
   }),
   ballots: z.number().int(),
@@ -147,21 +148,21 @@ const SourceCounts = z.object({
 
 const OpenChannelSpread = z
   .object({
-    perSource: z.number().int().openapi({ description: 'the quota: ballots per source per window' }),
+    perSource: z.number().int().meta({ description: 'the quota: ballots per source per window' }),
     windowMinutes: z.number().int(),
     ballots: z
       .number()
       .int()
-      .openapi({ description: 'open-channel ballots accepted, as the quota counted them' }),
-    refused: z.number().int().openapi({ description: 'open-channel ballots refused by the quota' }),
-    sources: z.number().int().openapi({ description: 'distinct sources' }),
-    sourcesRefused: z.number().int().openapi({ description: 'sources refused at least once' }),
+      .meta({ description: 'open-channel ballots accepted, as the quota counted them' }),
+    refused: z.number().int().meta({ description: 'open-channel ballots refused by the quota' }),
+    sources: z.number().int().meta({ description: 'distinct sources' }),
+    sourcesRefused: z.number().int().meta({ description: 'sources refused at least once' }),
     distribution: z
       .array(z.object({ ballots: z.string(), sources: z.number().int() }))
-      .openapi({ description: 'how many sources sent how many accepted ballots' }),
+      .meta({ description: 'how many sources sent how many accepted ballots' }),
     top: z
       .array(SourceCounts)
-      .openapi({ description: 'the sources with the most ballots, then the most refusals' }),
+      .meta({ description: 'the sources with the most ballots, then the most refusals' }),
     windows: z.array(
       z.object({
         start: z.string(),
@@ -171,7 +172,7 @@ const OpenChannelSpread = z
       }),
     ),
   })
-  .openapi('OpenChannelSpread');
+  .meta({ id: 'OpenChannelSpread' });
 
 const spread = createRoute({
   method: 'get',
@@ -226,7 +227,7 @@ const audit = createRoute({
               z.object({ type: z.literal('feedback'), subject: z.string() }),
             ])
             .optional()
-            .openapi({
+            .meta({
               description: 'who made the change; absent on entries written before actors were recorded',
             }),
           campaign: z.string().optional(),

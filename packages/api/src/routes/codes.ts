@@ -1,6 +1,7 @@
 // Code routes for organizers: issue single-use codes for token and paper groups, and the open-channel links.
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { requireCampaign, reserveSerials, voidCode } from '@pingyi/data';
+import * as z from 'zod';
 import { actorOf } from '../auth.ts';
 import { forgetCampaign } from '../campaign-cache.ts';
 import { MAX_SERIAL, signCode } from '../codes.ts';

@@ -21,7 +21,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { z } from 'zod';
+import * as z from 'zod';
 import { limitBody } from '../body-limit.ts';
 import type { AppDeps } from '../deps.ts';
 import { FeedbackPage, type FeedbackView } from '../pages/feedback-page.tsx';
@@ -33,10 +33,10 @@ import { readClosingResults } from './results.ts';
 
 const tags = ['feedback'];
 const FeedbackParams = z.object({
-  token: z.string().openapi({ param: { name: 'token', in: 'path' }, description: '反馈链接中的令牌' }),
+  token: z.string().meta({ param: { name: 'token', in: 'path' }, description: '反馈链接中的令牌' }),
 });
 const MeasureParams = FeedbackParams.extend({
-  measure: z.string().openapi({ param: { name: 'measure', in: 'path' }, description: '整改措施编号' }),
+  measure: z.string().meta({ param: { name: 'measure', in: 'path' }, description: '整改措施编号' }),
 });
 const refusals = {
   404: html('not a feedback link: a page that says so'),
@@ -44,14 +44,14 @@ const refusals = {
 };
 const MeasureForm = z.object({
   description: z.string(),
-  problem: z.string().openapi({ description: '`item:<question>`, `matter:<option>` or `comment:<ref>`' }),
+  problem: z.string().meta({ description: '`item:<question>`, `matter:<option>` or `comment:<ref>`' }),
   owner: z.string(),
-  deadline: z.string().openapi({ description: 'YYYY-MM-DD' }),
+  deadline: z.string().meta({ description: 'YYYY-MM-DD' }),
   status: z.enum(['planned', 'in_progress', 'done']),
   nonce: z
     .string()
     .optional()
-    .openapi({ description: 'the id the add form was shown with: a repeat adds nothing' }),
+    .meta({ description: 'the id the add form was shown with: a repeat adds nothing' }),
 });
 const postAnswers = {
   200: html('saved: the feedback page with the measure (posting the same add form again stores it once)'),

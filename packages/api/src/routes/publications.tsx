@@ -14,7 +14,7 @@ import type { Campaign } from '@pingyi/domain';
 import { formatTime } from '@pingyi/reports/columns';
 import type { Context, MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppDeps } from '../deps.ts';
 import { documentOf } from '../pages/layout.tsx';
 import { publicCsp } from '../pages/public-styles.ts';
@@ -24,7 +24,7 @@ import { readClosingResults } from './results.ts';
 
 const tags = ['publications'];
 const PublicationParams = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: '公示链接中的编号' }),
+  id: z.string().meta({ param: { name: 'id', in: 'path' }, description: '公示链接中的编号' }),
 });
 const refusals = {
   404: html('no such publication, or not started yet: a page that says so (and when it starts)'),
@@ -50,7 +50,7 @@ const receiptsPage = createRoute({
   summary: '计入统计的评议回执清单与查询（HTML）',
   request: {
     params: PublicationParams,
-    query: z.object({ q: z.string().max(40).optional().openapi({ description: '要查询的回执码' }) }),
+    query: z.object({ q: z.string().max(40).optional().meta({ description: '要查询的回执码' }) }),
   },
   responses: { 200: html('the receipts list, with the answer to a search'), ...refusals },
 });

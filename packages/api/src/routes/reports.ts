@@ -1,7 +1,8 @@
 // Report routes for organizers: start an export now, and list reports with freshly signed download links.
 import { randomUUID } from 'node:crypto';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { listReports, requireCampaign, writeAudit } from '@pingyi/data';
+import * as z from 'zod';
 import { actorOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { UnavailableError } from '../errors.ts';
@@ -11,8 +12,8 @@ const security = [{ organizer: [] }];
 const tags = ['reports'];
 
 const ExportBody = z
-  .object({ raw: z.boolean().optional().openapi({ description: '同时导出全部原始评议数据（匿名）' }) })
-  .openapi('ExportRequest');
+  .object({ raw: z.boolean().optional().meta({ description: '同时导出全部原始评议数据（匿名）' }) })
+  .meta({ id: 'ExportRequest' });
 
 const ReportList = z
   .array(
@@ -20,7 +21,7 @@ const ReportList = z
       id: z.string(),
       createdAt: z.string(),
       trigger: z.enum(['schedule', 'close', 'manual']),
-      superseded: z.object({ at: z.string(), reason: z.string() }).optional().openapi({
+      superseded: z.object({ at: z.string(), reason: z.string() }).optional().meta({
         description: 'a closing report no longer the record: the campaign was reopened (when, why)',
       }),
       files: z.array(
@@ -29,15 +30,14 @@ const ReportList = z
           name: z.string(),
           size: z.number().int(),
           sha256: z.string(),
-          url: z.string().openapi({ description: 'presigned GET, valid for at most 15 minutes' }),
+          url: z.string().meta({ description: 'presigned GET, valid for at most 15 minutes' }),
         }),
       ),
-      verification: Verification.optional().openapi({
-        description: 'a report of a closed campaign: made from the recount; how the live count compared',
-      }),
+      // described on the component (metadata of its own here would make zod-to-openapi inline the schema)
+      verification: Verification.optional(),
     }),
   )
-  .openapi('Reports');
+  .meta({ id: 'Reports' });
 
 const start = createRoute({
   method: 'post',
