@@ -26,6 +26,8 @@ export interface ExportFigures {
   /** the live set's two parts at its peak: JS objects, and the Buffers outside the heap */
   liveHeapMb: number;
   liveBuffersMb: number;
+  /** the live JS heap at its largest among the samples taken while no S3 call was in flight (no part uploading) */
+  liveHeapIdleS3Mb: number;
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
@@ -47,6 +49,19 @@ const db: Db = {
   tableName: job.tableName,
 };
 const store = { s3: createS3Client('cn-north-1', job.s3Endpoint), bucket: job.bucket };
+// S3 calls in flight: during the scan only a part's upload (the other files are stored before it)
+let s3InFlight = 0;
+store.s3.middlewareStack.add(
+  (next) => async (args) => {
+    s3InFlight += 1;
+    try {
+      return await next(args);
+    } finally {
+      s3InFlight -= 1;
+    }
+  },
+  { step: 'initialize', name: 'benchS3InFlight' },
+);
 const exportRaw = () =>
   runExport(db, store, { campaignId: job.campaignId, trigger: 'manual', raw: true, now: new Date() });
 
@@ -72,12 +87,14 @@ sample();
 // Live run: heap+buffers right after a full GC, five times a second (the forced GCs slow it, so it is not timed)
 const liveBase = await settle();
 let live = { heapUsed: liveBase.heapUsed, external: liveBase.external };
+let liveHeapIdleS3 = liveBase.heapUsed;
 const collector = setInterval(() => {
   // twice: V8 frees a GC's dead ArrayBuffers on a background thread, and the next GC first waits for that
   global.gc?.();
   global.gc?.();
   const now = process.memoryUsage();
   if (heapOf(now) > live.heapUsed + live.external) live = { heapUsed: now.heapUsed, external: now.external };
+  if (s3InFlight === 0) liveHeapIdleS3 = Math.max(liveHeapIdleS3, now.heapUsed);
 }, 200);
 await exportRaw();
 clearInterval(collector);
@@ -94,5 +111,6 @@ const figures: ExportFigures = {
   peakLiveMb: mb(live.heapUsed + live.external - heapOf(liveBase)),
   liveHeapMb: mb(live.heapUsed - liveBase.heapUsed),
   liveBuffersMb: mb(live.external - liveBase.external),
+  liveHeapIdleS3Mb: mb(liveHeapIdleS3 - liveBase.heapUsed),
 };
 process.stdout.write(`${JSON.stringify(figures)}\n`);
