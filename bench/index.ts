@@ -34,7 +34,7 @@ if (wanted('cpu')) {
 }
 if (wanted('sdk')) {
   console.log(
-    '\n## CPU of one ballot-shaped write: document client vs low-level command (1,500 calls × 5 rounds, c16)',
+    '\n## CPU of one ballot-shaped write: document client, low-level command, direct command (1,500 calls × 5 rounds, c16)',
   );
   console.table(await benchSdkCall());
 }
