@@ -39,10 +39,12 @@ export function onError(raw: Error, c: Context) {
   if (error instanceof HTTPException && error.status === 400) {
     error = new MalformedBodyError('请求体不是有效的 JSON', undefined, { cause: error });
   }
-  // The route validator refuses a body that is not JSON before any handler runs: answer in the same format.
+  // A ballot request past its time bound (the /b/* timeout in app.tsx): the answer claims nothing, and the page sends
+  // the same submission again (a ballot that did land is then answered as a repeat).
   if (error instanceof HTTPException && error.status === 503) {
     error = new UnavailableError('系统繁忙，本次提交未完成，请稍后重试', undefined, { cause: error });
   }
+  // The route validator refuses a body that is not JSON before any handler runs: answer in the same format.
   if (error instanceof HTTPException && error.status === 415) {
     error = new UnsupportedMediaTypeError('请求体须为 JSON（Content-Type: application/json）', undefined, {
       cause: error,
