@@ -74,7 +74,10 @@ const items = [
 ];
 
 /** Checks a request's SigV4 signature by signing what arrived again, at its own date, with the same key. */
-async function signatureHolds(request: Received): Promise<boolean> {
+async function signatureHolds(
+  request: Received,
+  keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = credentials,
+): Promise<boolean> {
   const authorization = String(request.headers.authorization);
   const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
   const amzDate = String(request.headers['x-amz-date']);
@@ -90,7 +93,7 @@ async function signatureHolds(request: Received): Promise<boolean> {
   const signer = new SignatureV4({
     service: 'dynamodb',
     region: 'cn-north-1',
-    credentials,
+    credentials: keys,
     sha256: (await import('@smithy/core/checksum')).Sha256Node,
   });
   const again = await signer.sign(
@@ -131,6 +134,49 @@ describe('TransactWriteItemsDirectCommand', () => {
     expect(await signatureHolds(sdk as Received)).toBe(true);
     // the check itself fails on a body that was not signed
     expect(await signatureHolds({ ...(direct as Received), body: `${direct?.body} ` })).toBe(false);
+  });
+
+  it('signs with the credentials of the moment: a session token is sent and signed, a new secret gets a new key', async () => {
+    // a Lambda's role credentials: temporary, with a session token, replaced before they expire
+    const issued = [
+      { accessKeyId: 'ASIAFIRST', secretAccessKey: 'first-secret', sessionToken: 'token-one' },
+      { accessKeyId: 'ASIASECOND', secretAccessKey: 'second-secret', sessionToken: 'token-two' },
+    ];
+    let current = 0;
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: 'cn-north-1',
+        endpoint,
+        // expiring within the SDK's five minutes of refresh: asked again for every request
+        credentials: async () => ({
+          ...(issued[current] as (typeof issued)[0]),
+          expiration: new Date(Date.now() + 60_000),
+        }),
+      }),
+    );
+    await db.send(new TransactWriteItemsDirectCommand({ TransactItems: items }));
+    current = 1;
+    await db.send(new TransactWriteItemsDirectCommand({ TransactItems: items }));
+    const [first, second] = received as [Received, Received];
+    expect(first.headers['x-amz-security-token']).toBe('token-one');
+    expect(second.headers['x-amz-security-token']).toBe('token-two');
+    expect(String(first.headers.authorization)).toContain('x-amz-security-token');
+    expect(await signatureHolds(first, issued[0])).toBe(true);
+    expect(await signatureHolds(second, issued[1])).toBe(true);
+    // the check tells the keys apart: the second request was not signed with the first secret
+    expect(await signatureHolds(second, { ...issued[1], secretAccessKey: 'first-secret' } as never)).toBe(
+      false,
+    );
+  });
+
+  it('refuses an endpoint with a path, which no DynamoDB endpoint has', async () => {
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ region: 'cn-north-1', endpoint: `${endpoint}/proxy`, credentials }),
+    );
+    await expect(db.send(new TransactWriteItemsDirectCommand({ TransactItems: items }))).rejects.toThrow(
+      'a DynamoDB endpoint has no path or query',
+    );
+    expect(received).toHaveLength(0);
   });
 
   it('throws the SDK’s TransactionCanceledException with its reasons and the stored item', async () => {
