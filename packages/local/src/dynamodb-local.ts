@@ -81,6 +81,9 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
 
 class BindError extends Error {}
 
+/** The signal handlers of every DynamoDB Local this process started: told apart from the process's own. */
+const signalGuards = new Set<(...args: never[]) => void>();
+
 function assertJava(): void {
   const hint = '（Debian: apt-get install -y openjdk-17-jre-headless）';
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -184,6 +187,9 @@ async function launch(options: LaunchOptions): Promise<DynamoDbLocal> {
   const child = spawn('sh', ['-c', GUARD_SCRIPT, 'dynamodb-local-guard', 'java', ...javaArgs], {
     cwd: dirname(jarPath),
     stdio: ['pipe', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and the JVM would stop
+    // before the Node process that uses it has finished. It ends through the guard's pipe instead.
+    detached: true,
   });
 
   const recent: string[] = [];
@@ -223,6 +229,10 @@ async function launch(options: LaunchOptions): Promise<DynamoDbLocal> {
 
   const onExit = () => terminateNow();
   const onSignal = (signal: NodeJS.Signals) => {
+    // A process that handles the signal itself (npm start) shuts down in its own order: the stream poller's last
+    // batch still writes to DynamoDB Local, and only then is it stopped. Killing the JVM here would cut that batch
+    // short; the 'exit' handler and the guard's pipe still end the JVM however the process ends.
+    if (process.listeners(signal).some((listener) => !signalGuards.has(listener))) return;
     terminateNow();
     removeHandlers();
     // Default signal behaviour only when nobody else handles it: then the exit code is the usual 128+n.
@@ -236,10 +246,12 @@ async function launch(options: LaunchOptions): Promise<DynamoDbLocal> {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   process.on('exit', onExit);
   process.on('uncaughtExceptionMonitor', onFatal);
+  signalGuards.add(onSignal);
   for (const signal of signals) process.on(signal, onSignal);
   const removeHandlers = () => {
     process.off('exit', onExit);
     process.off('uncaughtExceptionMonitor', onFatal);
+    signalGuards.delete(onSignal);
     for (const signal of signals) process.off(signal, onSignal);
   };
 
