@@ -26,7 +26,8 @@ export interface RuntimeOptions {
 }
 
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pingyi-bench-runtime-'));
+  // BENCH_DATA_ROOT=/dev/shm puts DynamoDB Local's files in memory: how much of a figure is this machine's disk
+  const dataDir = mkdtempSync(join(process.env.BENCH_DATA_ROOT ?? tmpdir(), 'pingyi-bench-runtime-'));
   const port = await freePort();
   // BENCH_RUNTIME_LOG=file keeps the runtime's debug log (the stream poller's per-batch timings) for analysis.
   const logFile = process.env.BENCH_RUNTIME_LOG;
