@@ -1,6 +1,6 @@
 // The ballot (评议表): its wire schema, the check against one campaign and group, and the stored form.
 import * as z from 'zod';
-import { type Campaign, type Group, kindOf, OVERALL, questionsOf, subjectsFor } from './campaign.ts';
+import { type Campaign, type Group, kindOf, OVERALL, scaleOf, subjectsFor } from './campaign.ts';
 
 export const COMMENT_MAX = 500;
 export const OTHER_MAX = 50;
@@ -70,6 +70,9 @@ export type BallotCheck =
   | { ok: true; ballot: CastBallot; comments: CastComment[] }
   | { ok: false; issues: BallotIssue[] };
 
+const hasOption = (campaign: Campaign, scale: string, option: string) =>
+  scaleOf(campaign, scale).options.some((o) => o.id === option);
+
 /** Checks a ballot against this campaign and the voter's group; every message is plain Chinese for the voter. */
 export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): BallotCheck {
   const issues: BallotIssue[] = [];
@@ -79,36 +82,32 @@ export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): B
     if (!subjectIds.has(id)) issues.push({ path: ['answers', id], message: '评议对象不在本次评议范围内' });
   }
 
+  // Every ballot takes this path: it reads the campaign as it is, without building per-subject maps or copies (they
+  // cost allocations per ballot and made this function the costliest one for V8 to optimize, `npm run profile`).
   const ratings: CastBallot['ratings'] = {};
   const comments: CastComment[] = [];
   for (const subject of subjects) {
     const answer = ballot.answers[subject.id];
-    const path = ['answers', subject.id];
     if (!answer?.overall) {
-      issues.push({ path: [...path, OVERALL], message: `请对“${subject.name}”作出总体评价` });
+      issues.push({ path: ['answers', subject.id, OVERALL], message: `请对“${subject.name}”作出总体评价` });
       continue;
     }
     const kind = kindOf(campaign, subject.kind);
-    const questions = new Map(questionsOf(campaign, kind).map((q) => [q.id, q]));
     // The overall answer comes from `overall` only: an item named like it is an unknown item, not an override.
-    const given: [string, string, (string | number)[]][] = [
-      [OVERALL, answer.overall, [...path, OVERALL]],
-      ...Object.entries(answer.items ?? {}).map(([id, option]): [string, string, (string | number)[]] => [
-        id,
-        option,
-        [...path, 'items', id],
-      ]),
-    ];
     const rated: Record<string, string> = {};
-    for (const [index, [questionId, optionId, at]] of given.entries()) {
-      const question = index > 0 && questionId === OVERALL ? undefined : questions.get(questionId);
-      if (!question) {
-        issues.push({ path: at, message: `“${subject.name}”没有这一评议项目` });
-      } else if (!question.scale.options.some((o) => o.id === optionId)) {
-        issues.push({ path: at, message: `“${subject.name}”的“${question.label}”选项无效` });
-      } else {
-        rated[questionId] = optionId;
-      }
+    if (hasOption(campaign, kind.overall.scale, answer.overall)) rated[OVERALL] = answer.overall;
+    else
+      issues.push({
+        path: ['answers', subject.id, OVERALL],
+        message: `“${subject.name}”的“${kind.overall.label}”选项无效`,
+      });
+    for (const [id, option] of Object.entries(answer.items ?? {})) {
+      const item = id === OVERALL ? undefined : kind.items.find((i) => i.id === id);
+      const at = ['answers', subject.id, 'items', id];
+      if (!item) issues.push({ path: at, message: `“${subject.name}”没有这一评议项目` });
+      else if (!hasOption(campaign, item.scale, option))
+        issues.push({ path: at, message: `“${subject.name}”的“${item.label}”选项无效` });
+      else rated[id] = option;
     }
     ratings[subject.id] = rated;
     const text = answer.comment && wellFormed(answer.comment).trim();
