@@ -217,8 +217,12 @@ const RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
  */
 export function receiptOf(secret: Buffer, campaign: string, ballot: string, submission: string): string {
   const bytes = keyed(secret, 'receipt', [campaign, ballot, submission]);
-  const chars = [...bytes.subarray(0, 10)].map((b) => RECEIPT_ALPHABET[b % RECEIPT_ALPHABET.length]).join('');
-  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  let chars = '';
+  for (let i = 0; i < 10; i++) {
+    if (i === 5) chars += '-';
+    chars += RECEIPT_ALPHABET[(bytes[i] as number) % RECEIPT_ALPHABET.length];
+  }
+  return chars;
 }
 
 /** Receipts spread over one partition per first character (31), each item a receipt and a random suffix. */
