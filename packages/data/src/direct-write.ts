@@ -165,7 +165,8 @@ async function sendOnce(config: Config, sender: Sender, body: string): Promise<v
     // the answer of a write that asked for nothing back: read to its end (the socket goes back to the pool then),
     // not collected (the stream collector's pipe cost ≈ 0.04 ms per ballot)
     const stream = response.body as Readable | undefined;
-    if (typeof stream?.resume === 'function') stream.resume();
+    // a body cut off after the 200 changes nothing (the write is done), and must not be an unhandled 'error'
+    if (typeof stream?.resume === 'function') stream.on('error', () => {}).resume();
     else await config.streamCollector(response.body);
     return;
   }
