@@ -25,7 +25,7 @@ interface Received {
   body: string;
 }
 /** `cut`: the status line and headers, a part of the body, then the connection closed. */
-type Answer = { status: number; body: unknown; cut?: boolean };
+type Answer = { status: number; body: unknown; cut?: boolean; date?: string };
 const received: Received[] = [];
 let answers: Answer[] = [];
 let server: Server;
@@ -51,7 +51,10 @@ beforeAll(async () => {
       setTimeout(() => response.socket?.destroy(), 20);
       return;
     }
-    response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+    response.writeHead(answer.status, {
+      'content-type': 'application/x-amz-json-1.0',
+      ...(answer.date ? { date: answer.date } : {}),
+    });
     response.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
   });
   server.listen(0, '127.0.0.1');
@@ -184,6 +187,47 @@ describe('TransactWriteItemsDirectCommand', () => {
     await client().send(new TransactWriteItemsDirectCommand({ TransactItems: items }));
     // the cut arrives after the answer was taken: an 'error' nobody listened to would fail this test file too
     await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toHaveLength(1);
+  });
+
+  it('corrects the client’s clock from the server’s Date after a signature refused as expired, and sends again', async () => {
+    const serverNow = Date.now() + 3_600_000; // this machine's clock is an hour behind
+    const expired = {
+      __type: 'com.amazon.coral.service#InvalidSignatureException',
+      message: 'Signature expired: 20261201T080000Z is now earlier than 20261201T085500Z',
+    };
+    const date = new Date(serverNow).toUTCString();
+    answers = [
+      { status: 400, body: expired, date },
+      { status: 200, body: {}, date },
+    ];
+    const db = client();
+    await db.send(new TransactWriteItemsDirectCommand({ TransactItems: items }));
+    expect(received).toHaveLength(2);
+    const signedAt = (request?: Received) => {
+      const d = String(request?.headers['x-amz-date']);
+      return Date.parse(
+        `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 11)}:${d.slice(11, 13)}:${d.slice(13)}`,
+      );
+    };
+    expect(Math.abs(signedAt(received[0]) - Date.now())).toBeLessThan(5_000);
+    expect(Math.abs(signedAt(received[1]) - serverNow)).toBeLessThan(5_000);
+    // the client's other commands sign with the corrected clock too
+    expect(Math.abs((db.config.systemClockOffset ?? 0) - 3_600_000)).toBeLessThan(5_000);
+  });
+
+  it('does not send a refused signature again when the clocks agree', async () => {
+    answers = [
+      {
+        status: 400,
+        body: { __type: 'com.amazon.coral.service#InvalidSignatureException', message: 'wrong key' },
+        date: new Date().toUTCString(),
+      },
+    ];
+    const error = await client()
+      .send(new TransactWriteItemsDirectCommand({ TransactItems: items }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InvalidSignatureException' });
     expect(received).toHaveLength(1);
   });
 

@@ -106,7 +106,11 @@ function signedHeaders(
 const text = new TextDecoder();
 
 /** DynamoDB's JSON error as the SDK would throw it: its TransactionCanceledException, or its base exception. */
-function errorOf(status: number, headers: Record<string, string | undefined>, body: string): Error {
+function errorOf(
+  status: number,
+  headers: Record<string, string | undefined>,
+  body: string,
+): DynamoDBServiceException {
   let parsed: Record<string, unknown> = {};
   try {
     parsed = JSON.parse(body) as Record<string, unknown>;
@@ -141,14 +145,40 @@ function retryType(error: Error): RetryErrorType {
   return 'CLIENT_ERROR';
 }
 
+/** Skew at which an error is worth sending again once the clock is corrected (the SDK's own threshold). */
+const SKEW_WORTH_A_RETRY_MS = 240_000;
+
+/**
+ * As the SDK's signer does after every answer: the server's clock (its Date header) corrects the client's clock
+ * offset, which every later signature of the client uses (its other commands' too). An error answered with a
+ * corrected skew is marked so, and the retry strategy sends it again (a signature expired under a wrong clock).
+ */
+function sampleServerClock(
+  config: Config,
+  headers: Record<string, string | undefined>,
+  sentAt: number,
+  error?: DynamoDBServiceException,
+): void {
+  const serverTime = Date.parse(headers.date ?? '');
+  const receivedAt = Date.now();
+  // a cached answer (Age) or one that took longer than a signature lives says nothing about the clock
+  if (Number.isNaN(serverTime) || headers.age !== undefined || receivedAt - sentAt > 900_000) return;
+  const before = config.systemClockOffset;
+  const offset = serverTime - receivedAt;
+  config.systemClockOffset = offset;
+  if (error && Math.abs(offset) >= SKEW_WORTH_A_RETRY_MS && offset !== before)
+    (error.$metadata as { clockSkewCorrected?: boolean }).clockSkewCorrected = true;
+}
+
 async function sendOnce(config: Config, sender: Sender, body: string): Promise<void> {
   const { endpoint } = sender;
   const credentials = await config.credentials();
+  const sentAt = Date.now();
   const headers = signedHeaders(
     sender,
     credentials,
     body,
-    new Date(Date.now() + (config.systemClockOffset ?? 0)),
+    new Date(sentAt + (config.systemClockOffset ?? 0)),
   );
   const request = {
     method: 'POST',
@@ -162,6 +192,7 @@ async function sendOnce(config: Config, sender: Sender, body: string): Promise<v
   } satisfies HttpRequest;
   const { response } = await config.requestHandler.handle(request);
   if (response.statusCode === 200) {
+    sampleServerClock(config, response.headers, sentAt);
     // the answer of a write that asked for nothing back: read to its end (the socket goes back to the pool then),
     // not collected (the stream collector's pipe cost ≈ 0.04 ms per ballot)
     const stream = response.body as Readable | undefined;
@@ -171,7 +202,9 @@ async function sendOnce(config: Config, sender: Sender, body: string): Promise<v
     return;
   }
   const bytes = await config.streamCollector(response.body);
-  throw errorOf(response.statusCode, response.headers, text.decode(bytes));
+  const error = errorOf(response.statusCode, response.headers, text.decode(bytes));
+  sampleServerClock(config, response.headers, sentAt, error);
+  throw error;
 }
 
 /**
