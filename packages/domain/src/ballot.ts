@@ -83,7 +83,7 @@ export function checkBallot(campaign: Campaign, group: Group, ballot: Ballot): B
   }
 
   // Every ballot takes this path: it reads the campaign as it is, without building per-subject maps or copies (they
-  // cost allocations per ballot and made this function the costliest one for V8 to optimize, `npm run profile`).
+  // cost allocations per ballot and made this function the costliest one for V8 to optimize, `node --trace-opt`).
   const ratings: CastBallot['ratings'] = {};
   const comments: CastComment[] = [];
   for (const subject of subjects) {
