@@ -58,19 +58,19 @@ async function goneSoon(port: unknown): Promise<boolean> {
 }
 
 describe('DynamoDB Local and the signals of its process', () => {
-  it('stays up for a process that shuts down by itself on SIGTERM, and is gone after it', async () => {
+  it.each([
+    {
+      how: 'SIGTERM to the process',
+      send: (pid: number) => process.kill(pid, 'SIGTERM'),
+    },
+    {
+      how: 'Ctrl-C in a terminal (SIGINT to the process group)',
+      send: (pid: number) => process.kill(-pid, 'SIGINT'),
+    },
+  ])('stays up after $how until its process stops it, and is gone after it', async ({ send }) => {
     const fixture = start('own');
     const port = await fixture.line('port');
-    fixture.child.kill('SIGTERM');
-    expect(await fixture.line('afterSignal')).toBe('ok');
-    expect(await fixture.exited).toEqual({ code: 0, signal: null });
-    expect(await goneSoon(port)).toBe(true);
-  });
-
-  it('is not stopped by Ctrl-C in a terminal (SIGINT to the process group) before its process stops it', async () => {
-    const fixture = start('own');
-    const port = await fixture.line('port');
-    process.kill(-(fixture.child.pid as number), 'SIGINT');
+    send(fixture.child.pid as number);
     expect(await fixture.line('afterSignal')).toBe('ok');
     expect(await fixture.exited).toEqual({ code: 0, signal: null });
     expect(await goneSoon(port)).toBe(true);

@@ -1,6 +1,6 @@
 // The ballot's one write (TransactWriteItems) as a command that sends itself: a signed DynamoDB JSON request built
-// from the client's own parts (credentials provider, endpoint rules, hash, HTTP handler and its sockets, retry
-// strategy, clock offset) without the per-call middleware stack. Every ballot takes this path: on this machine the
+// from the client's own parts (credentials provider, endpoint rules, HTTP handler and its sockets, retry strategy,
+// clock offset) without the per-call middleware stack. Every ballot takes this path: on this machine the
 // stack (schema serde, endpoint and auth middleware, request copies) and its garbage cost the API ≈ 0.8 of 2.5 ms
 // CPU per ballot (BENCHMARKS.md, issue 15 third pass). It is sent with `client.send` like any command (mocks and
 // call counts see it), and its errors are the SDK's own exceptions, so callers cannot tell the difference.
@@ -149,9 +149,10 @@ function retryType(error: Error): RetryErrorType {
 const SKEW_WORTH_A_RETRY_MS = 240_000;
 
 /**
- * As the SDK's signer does after every answer: the server's clock (its Date header) corrects the client's clock
- * offset, which every later signature of the client uses (its other commands' too). An error answered with a
- * corrected skew is marked so, and the retry strategy sends it again (a signature expired under a wrong clock).
+ * As the SDK's signer does after every answer (its `getUpdatedSystemClockOffset`, which @aws-sdk/core declares but
+ * does not export at run time): the server's clock (its Date header) corrects the client's clock offset, which every
+ * later signature of the client uses (its other commands' too). An error answered with a corrected skew is marked
+ * so, and the retry strategy sends it again (a signature expired under a wrong clock).
  */
 function sampleServerClock(
   config: Config,
@@ -208,8 +209,8 @@ async function sendOnce(config: Config, sender: Sender, body: string): Promise<v
 }
 
 /**
- * Sends one TransactWriteItems (items already in DynamoDB's attribute-value form, as the wire carries them) and retries it as the client's
- * own retry strategy says (same attempts, back-off and retry quota as its other calls).
+ * Sends one TransactWriteItems (items already in DynamoDB's attribute-value form, as the wire carries them) and
+ * retries it as the client's own retry strategy says (same attempts, back-off and retry quota as its other calls).
  */
 async function transactWrite(config: Config, input: TransactWriteItemsCommandInput): Promise<void> {
   let sender = senders.get(config);
